@@ -1,0 +1,94 @@
+"""Site settings: content/site.yaml plus command-line overrides, frozen for one build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the build reads and writes."""
+
+    content: Path
+    output: Path
+    templates: Path = PROJECT_ROOT / "templates"
+    assets: Path = PROJECT_ROOT / "assets"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs to know besides the content records."""
+
+    title: dict[str, str]
+    tagline: dict[str, str]
+    owner_id: str
+    owner_name: dict[str, str]
+    languages: tuple[str, ...]
+    base_url: str
+    licence: dict[str, Any]
+    contact: dict[str, Any]
+    as_of: dt.date
+
+    @property
+    def source_lang(self) -> str:
+        """Italian: every fact is recorded first in this language."""
+        return self.languages[0]
+
+    @property
+    def base_path(self) -> str:
+        """The sub-path the site is served under, `/` or `/accordi/`."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of the public site."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def as_text(value: Any) -> dict[str, str]:
+    """A schema `text` (one string, or one per language) as a language -> string mapping."""
+    return {"it": value} if isinstance(value, str) else dict(value)
+
+
+def normalise_base_url(url: str) -> str:
+    """Accept a base URL with or without its closing slash."""
+    return url if url.endswith("/") else url + "/"
+
+
+BASE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
+def reference_date(option: str | None = None) -> dt.date:
+    """The day statuses are computed for: `--as-of`, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if option:
+        return dt.date.fromisoformat(option)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None) -> Settings:
+    """Freeze validated site.yaml data, applying a `--base-url` override."""
+    return Settings(
+        title=as_text(site["title"]),
+        tagline=as_text(site.get("tagline", "")) if site.get("tagline") else {},
+        owner_id=site["owner"]["id"],
+        owner_name=as_text(site["owner"]["name"]),
+        languages=tuple(site["languages"]),
+        base_url=normalise_base_url(base_url or site["base_url"]),
+        licence={**site["licence"], "name": as_text(site["licence"]["name"])},
+        contact={**site.get("contact", {}),
+                 **({"name": as_text(site["contact"]["name"])}
+                    if site.get("contact", {}).get("name") else {})},
+        as_of=as_of,
+    )

@@ -1,0 +1,203 @@
+"""Read content/: split front matter, parse YAML with lines, validate against the schema.
+
+This is the only module that touches content files. It never raises for an editor's mistake:
+each problem is added to the collector and the broken file is left out, so that the rest of the
+tree is still checked in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import ErrorCollector
+from .yamlmarks import Marked, load
+
+LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
+
+
+@dataclass
+class Source:
+    """One parsed content file: data with line marks, and the Markdown body if any."""
+
+    path: Path
+    marked: Marked
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The parsed mapping."""
+        return self.marked.data
+
+    def line(self, *path: Any) -> int:
+        """Line of a key path in this file."""
+        return self.marked.line(path)
+
+
+@dataclass
+class RawContent:
+    """Everything read from content/, valid against the schema, not yet cross-checked."""
+
+    root: Path
+    site: Source | None = None
+    themes: list[Source] = field(default_factory=list)
+    partners: list[Source] = field(default_factory=list)
+    agreements: list[Source] = field(default_factory=list)
+    translations: dict[str, list[Source]] = field(default_factory=dict)  # lang -> twins
+    pages: dict[str, dict[str, Source]] = field(default_factory=dict)  # name -> lang -> page
+
+
+def _read(path: Path, errors: ErrorCollector) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(path, 1, "", f"the file is not valid UTF-8 (byte {exc.start})",
+                   "save the file with UTF-8 encoding")
+    except OSError as exc:
+        errors.add(path, 0, "", f"cannot read the file: {exc.strerror}", "check its permissions")
+    return None
+
+
+def _report(errors: ErrorCollector, path: Path, problems: list) -> None:
+    for p in problems:
+        if isinstance(p, tuple):
+            errors.add(path, *p)
+        else:
+            errors.add(path, p.line, p.field, p.message, p.hint)
+
+
+def load_yaml(path: Path, kind: str, errors: ErrorCollector) -> Source | None:
+    """A YAML data file validated as `kind`; None when it cannot be used."""
+    text = _read(path, errors)
+    if text is None:
+        return None
+    marked, problems = load(text)
+    _report(errors, path, problems)
+    if marked is None or problems:
+        return None
+    invalid = schema.validate(kind, marked)
+    _report(errors, path, invalid)
+    return None if invalid else Source(path, marked)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(yaml, body, body's first line) for a file opening with `---`; None otherwise."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
+    return None
+
+
+def load_markdown(path: Path, kind: str, errors: ErrorCollector,
+                  foreign: dict[str, str] | None = None) -> Source | None:
+    """A Markdown file whose front matter is validated as `kind`.
+
+    `foreign` maps fields that belong in another file to that file's name, so the error can
+    say where the field should go instead of merely calling it unknown.
+    """
+    text = _read(path, errors)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        errors.add(path, 1, "", "the file does not start with front matter",
+                   "begin the file with a line `---`, the fields, then another `---` line")
+        return None
+    front, body, body_line = parts
+    marked, problems = load(front, first_line=2)
+    _report(errors, path, problems)
+    if marked is None or problems:
+        return None
+    if not isinstance(marked.data, dict):
+        errors.add(path, 2, "", "the front matter must be a list of `field: value` lines",
+                   "write one `field: value` per line between the `---` lines")
+        return None
+    misplaced = [k for k in marked.data if k in (foreign or {})]
+    if misplaced:
+        for key in misplaced:
+            errors.add(path, marked.line((key,)), key, f"belongs in {foreign[key]}",
+                       "facts are recorded once, in the Italian source; remove the field here")
+        for key in misplaced:
+            del marked.data[key]
+    invalid = schema.validate(kind, marked)
+    _report(errors, path, invalid)
+    if invalid or misplaced:
+        return None
+    return Source(path, marked, body, body_line)
+
+
+def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") -> RawContent:
+    """Read and validate every file under `root`."""
+    raw = RawContent(root)
+    site_path = root / "site.yaml"
+    if not site_path.is_file():
+        errors.add(site_path, 0, "", "the site settings file is missing",
+                   "create content/site.yaml (see the editors' guide in README.md)")
+    else:
+        raw.site = load_yaml(site_path, "site", errors)
+
+    themes_path = root / "themes.yaml"
+    if themes_path.is_file():
+        themes = load_yaml(themes_path, "themes", errors)
+        if themes:
+            raw.themes = [Source(themes_path, Marked(item, _sub_marks(themes.marked, i)))
+                          for i, item in enumerate(themes.data)]
+    else:
+        errors.add(themes_path, 0, "", "the thematic areas file is missing",
+                   "create content/themes.yaml with a list of themes")
+
+    for path in sorted((root / "partners").glob("*")):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            src = load_yaml(path, "partner", errors)
+            if src:
+                raw.partners.append(src)
+        elif path.is_file() and not path.name.startswith("."):
+            errors.add(path, 0, "", "unexpected file among partners",
+                       "partners are YAML files named <id>.yaml")
+
+    agreement_fields = schema.properties_of("agreement") - schema.properties_of(
+        "agreementTranslation")
+    for path in sorted((root / "agreements").rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        m = LANG_FILE.match(path.name)
+        if not m:
+            errors.add(path, 0, "", "the file name does not say its language",
+                       "name agreement files <id>.it.md (source) and <id>.en.md (translation)")
+            continue
+        if m["lang"] == source_lang:
+            src = load_markdown(path, "agreement", errors)
+            if src:
+                raw.agreements.append(src)
+        else:
+            source_name = f"{m['stem']}.{source_lang}.md"
+            src = load_markdown(path, "agreementTranslation", errors,
+                                foreign={k: source_name for k in agreement_fields})
+            if src:
+                raw.translations.setdefault(m["lang"], []).append(src)
+
+    for path in sorted((root / "pages").glob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        m = LANG_FILE.match(path.name)
+        if not m:
+            errors.add(path, 0, "", "the file name does not say its language",
+                       "name pages <name>.it.md and <name>.en.md")
+            continue
+        src = load_markdown(path, "page", errors)
+        if src:
+            raw.pages.setdefault(m["stem"], {})[m["lang"]] = src
+    return raw
+
+
+def _sub_marks(marked: Marked, index: int) -> dict[tuple, int]:
+    """Line marks of one item of a top-level list, re-rooted at the item."""
+    return {path[1:]: line for path, line in marked.marks.items()
+            if path[:1] == (index,)}

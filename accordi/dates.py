@@ -1,0 +1,132 @@
+"""Dates as the sources state them: a full date, a year and month, or only a year.
+
+A year-only date is a span of a whole year, never 1 January; comparisons use the span's
+bounds so that a status is only claimed when every day of the span agrees.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+
+
+class DateProblem(ValueError):
+    """A date or duration an editor wrote that cannot exist."""
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to day, month or year precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Read `2021-07-06`, `2021-07`, `2021` (text or integer)."""
+        text = str(value).strip()
+        m = _DATE.match(text)
+        if not m:
+            raise DateProblem(f"`{text}` is not a date",
+                              "write YYYY-MM-DD, YYYY-MM or YYYY, as the source states it")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if month is not None and not 1 <= month <= 12:
+            raise DateProblem(f"`{text}` has no month {month}", "months run from 01 to 12")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise DateProblem(f"`{text}` is not a real date: {calendar.month_name[month]} "
+                                  f"{year} has {last} days",
+                                  "check the day against the source")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        """`day`, `month` or `year`."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def earliest(self) -> dt.date:
+        """First day the date can mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        """Last day the date can mean."""
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def iso(self) -> str:
+        """ISO 8601 at the date's own precision (`2012`, `2012-05`, `2012-05-02`)."""
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def format(self, lang: str) -> str:
+        """Long form in the reader's language: `6 luglio 2021`, `6 July 2021`, `2012`."""
+        if self.precision == "year":
+            return str(self.year)
+        pattern = "d MMMM y" if self.day else "LLLL y"
+        return format_date(self.earliest, pattern, locale=lang)
+
+    def plus(self, duration: Duration) -> PartialDate:
+        """The date `duration` later, kept at this date's precision."""
+        if self.precision == "day":
+            return PartialDate.from_date(duration.add_to(self.earliest))
+        if self.precision == "month":
+            moved = duration.add_to(self.earliest)
+            return PartialDate(moved.year, moved.month)
+        return PartialDate(duration.add_to(self.earliest).year)
+
+    @classmethod
+    def from_date(cls, d: dt.date) -> PartialDate:
+        """A full date."""
+        return cls(d.year, d.month, d.day)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO 8601 duration of years, months and days (`P2Y`, `P18M`)."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, value: object) -> Duration:
+        """Read `P2Y`, `P1Y6M`, `P90D`."""
+        text = str(value).strip()
+        m = _DURATION.match(text)
+        if not m or text == "P":
+            raise DateProblem(f"`{text}` is not a duration",
+                              "write an ISO 8601 duration such as P2Y (two years) or P18M")
+        years, months, days = (int(g) if g else 0 for g in m.groups())
+        if years == months == days == 0:
+            raise DateProblem(f"`{text}` is a zero duration", "write the duration the source states")
+        return cls(years, months, days)
+
+    def add_to(self, d: dt.date) -> dt.date:
+        """Calendar addition; a day past the month's end clamps to its last day."""
+        total = d.month - 1 + self.months + 12 * self.years
+        year, month = d.year + total // 12, total % 12 + 1
+        day = min(d.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day) + dt.timedelta(days=self.days)
+
+    def iso(self) -> str:
+        """Back to ISO 8601."""
+        out = "P"
+        for n, unit in ((self.years, "Y"), (self.months, "M"), (self.days, "D")):
+            if n:
+                out += f"{n}{unit}"
+        return out

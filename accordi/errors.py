@@ -1,0 +1,83 @@
+"""Editor-facing errors: every content mistake names its file, line and field, and a fix.
+
+Errors are collected rather than raised one at a time, so an editor sees every mistake of a
+content tree in one run, printed like a compiler's diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One mistake in one content file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        """Render as `file:line: error: field `x`: message` plus an indented hint."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        subject = f"field `{self.field}`: " if self.field else ""
+        text = f"{where}: {self.severity}: {subject}{self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class ErrorCollector:
+    """Gathers errors from every stage so that one run reports them all."""
+
+    root: Path
+    errors: list[ContentError] = field(default_factory=list)
+
+    def rel(self, path: Path | str) -> str:
+        """Show paths relative to the content root's parent, as editors see them in git."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve().parent).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def add(self, path: Path | str, line: int, field_name: str, message: str,
+            hint: str = "", severity: str = "error") -> None:
+        """Record one mistake."""
+        self.errors.append(ContentError(self.rel(path), line, field_name, message, hint, severity))
+
+    def warn(self, path: Path | str, line: int, field_name: str, message: str,
+             hint: str = "") -> None:
+        """Record something worth an editor's attention that does not stop the build."""
+        self.add(path, line, field_name, message, hint, severity="warning")
+
+    @property
+    def failed(self) -> bool:
+        """True when at least one error (not warning) was recorded."""
+        return any(e.severity == "error" for e in self.errors)
+
+    def sorted(self) -> list[ContentError]:
+        """Errors in a stable order: by file, then line."""
+        return sorted(set(self.errors))
+
+    def report(self) -> str:
+        """All diagnostics plus a one-line summary."""
+        items = self.sorted()
+        n_err = sum(e.severity == "error" for e in items)
+        n_warn = len(items) - n_err
+        lines = [e.format() for e in items]
+        lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+        return "\n".join(lines)
+
+
+class ContentFailure(Exception):
+    """Raised once, after collection, when content errors stop the build."""
+
+    def __init__(self, collector: ErrorCollector):
+        super().__init__(collector.report())
+        self.collector = collector

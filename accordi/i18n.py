@@ -1,0 +1,89 @@
+"""Words of the interface per language, names from the locale data, and the fallback rule.
+
+A text missing in the reader's language falls back to the source language and says so: the
+`Local` value carries the language it is really in, and templates mark it with `lang`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from babel import Locale
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from .dates import Duration, PartialDate
+
+LOCALES = Path(__file__).with_name("locales")
+
+
+@dataclass(frozen=True)
+class Local:
+    """A text and the language it is actually written in."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    """Interface strings for `lang`."""
+    return yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """One interface string, with `{placeholders}` filled."""
+    text = strings(lang)[key]
+    return text.format(**values) if values else text
+
+
+def localize(text: dict[str, str] | None, lang: str, source: str = "it") -> Local | None:
+    """The text in `lang`, else in the source language (marked as such)."""
+    if not text:
+        return None
+    if lang in text:
+        return Local(text[lang], lang)
+    return Local(text[source], source)
+
+
+def country_name(code: str, lang: str) -> str:
+    """`LV` -> `Lettonia` / `Latvia`, from the CLDR data shipped with Babel."""
+    return Locale.parse(lang).territories.get(code, code)
+
+
+def language_name(code: str, lang: str) -> str:
+    """`en` -> `inglese` / `English`."""
+    return Locale.parse(lang).languages.get(code, code)
+
+
+def format_duration(duration: Duration, lang: str) -> str:
+    """`P2Y` -> `2 anni` / `2 years`; compound durations joined by commas."""
+    parts = []
+    for n, unit in ((duration.years, "duration-year"), (duration.months, "duration-month"),
+                    (duration.days, "duration-day")):
+        if n:
+            text = format_unit(n, unit, length="long", locale=lang)
+            if unit in text:  # CLDR aliases some long forms to short ones; Babel does not
+                text = format_unit(n, unit, length="short", locale=lang)
+            parts.append(text)
+    return ", ".join(parts)
+
+
+def format_date(date: PartialDate | None, lang: str) -> str:
+    """A partial date in the reader's language (empty when there is none)."""
+    return date.format(lang) if date else ""
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file size for a download link: `245 kB`."""
+    if size < 1024:
+        return format_unit(size, "digital-byte", length="short", locale=lang)
+    if size < 1024 * 1024:
+        return f"{format_decimal(round(size / 1024), locale=lang)} kB"
+    return f"{format_decimal(round(size / 1024 / 1024, 1), locale=lang)} MB"

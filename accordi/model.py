@@ -1,0 +1,483 @@
+"""Typed records built from validated content, and every check that spans files.
+
+Each record remembers the file it came from so later checks can still point at a line.
+Language twins are linked by id; a missing translation is recorded, never papered over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Settings, as_text
+from .content import LANG_FILE, RawContent, Source
+from .dates import DateProblem, Duration, PartialDate
+from .errors import ErrorCollector
+from .status import Status, derive
+from .text import headings, split_body
+
+Text = dict[str, str]  # language -> text
+
+
+@dataclass
+class Partner:
+    """A partner city or institution."""
+
+    id: str
+    kind: str
+    name: Text
+    country: str
+    description: Text
+    location: tuple[float, float] | None
+    source: Source
+    agreements: list[Agreement] = field(default_factory=list)
+
+
+@dataclass
+class Theme:
+    """A thematic area."""
+
+    id: str
+    name: Text
+    description: Text
+    source: Source
+    agreements: list[Agreement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An act, a source or a document, as the source names it."""
+
+    title: Text
+    date: PartialDate | None = None
+    url: str | None = None
+    file: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """One renewal: its date (if stated), the end of the renewed term, a note."""
+
+    date: PartialDate | None
+    end: PartialDate | None
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class StatedStatus:
+    """A status as a source states it."""
+
+    value: str
+    as_of: PartialDate | None
+    source: Text | None
+
+
+@dataclass
+class Body:
+    """One language's Markdown: the summary and the text (articles), with where they start."""
+
+    lang: str
+    summary: str
+    text: str
+    line: int
+    path: Path
+
+
+@dataclass
+class Agreement:
+    """One agreement: facts from the Italian source, translations from its twins."""
+
+    id: str
+    type: str
+    title: Text
+    object: Text
+    partners: list[str]
+    themes: list[str]
+    counterparts: list[dict[str, Any]]
+    signatories: list[dict[str, Any]]
+    signed: PartialDate
+    duration: Duration | None
+    expires: PartialDate | None
+    end: PartialDate | None
+    renewals: list[Renewal]
+    stated: StatedStatus | None
+    extends: list[str]
+    supersedes: list[str]
+    expense: dict[str, Any] | None
+    documents: list[Reference]
+    acts: list[Reference]
+    sources: list[Reference]
+    aliases: list[str]
+    bodies: dict[str, Body]
+    translator_note: Text
+    source: Source
+    translations: dict[str, Source] = field(default_factory=dict)
+    extended_by: list[str] = field(default_factory=list)
+    superseded_by: list[str] = field(default_factory=list)
+    status: Status | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        """In force first, then most recently signed."""
+        assert self.status is not None
+        return (self.status.rank, -self.signed.earliest.toordinal(), self.id)
+
+
+@dataclass
+class Page:
+    """A free page (about, licence): one source per language."""
+
+    name: str
+    slug: dict[str, str]
+    title: Text
+    description: Text
+    bodies: dict[str, Body]
+
+
+@dataclass
+class Site:
+    """The whole validated content, cross-linked."""
+
+    settings: Settings
+    partners: dict[str, Partner]
+    themes: dict[str, Theme]
+    agreements: dict[str, Agreement]
+    pages: dict[str, Page]
+
+    @property
+    def untranslated(self) -> list[tuple[str, str, str]]:
+        """(kind, id, language) of every record missing a translation."""
+        out = []
+        for lang in self.settings.languages[1:]:
+            out += [("agreement", a.id, lang) for a in self.agreements.values()
+                    if lang not in a.translations]
+            out += [("page", p.name, lang) for p in self.pages.values() if lang not in p.bodies]
+        return out
+
+
+class _Builder:
+    """Turns RawContent into a Site, reporting every cross-file problem."""
+
+    def __init__(self, raw: RawContent, settings: Settings, errors: ErrorCollector,
+                 assets: Path, reserved_slugs: set[str]):
+        self.raw, self.settings, self.errors = raw, settings, errors
+        self.assets, self.reserved = assets, reserved_slugs
+
+    def err(self, src: Source, path: tuple, message: str, hint: str = "") -> None:
+        self.errors.add(src.path, src.line(*path), ".".join(map(str, path)), message, hint)
+
+    def date(self, src: Source, path: tuple, value: Any) -> PartialDate | None:
+        if value is None:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except DateProblem as exc:
+            self.err(src, path, exc.args[0], exc.args[1])
+            return None
+
+    def duration(self, src: Source, path: tuple, value: Any) -> Duration | None:
+        if value is None:
+            return None
+        try:
+            return Duration.parse(value)
+        except DateProblem as exc:
+            self.err(src, path, exc.args[0], exc.args[1])
+            return None
+
+    def unique(self, seen: dict[str, Source], src: Source, key: str, what: str) -> bool:
+        if key in seen:
+            first = seen[key]
+            where = self.errors.rel(first.path) + f":{first.line('id')}"
+            self.err(src, ("id",), f"duplicate {what} id `{key}`, already used in {where}",
+                     "ids must be unique: choose another id for one of the two")
+            return False
+        seen[key] = src
+        return True
+
+    # -- records ---------------------------------------------------------------------------
+
+    def partners(self) -> dict[str, Partner]:
+        out: dict[str, Partner] = {}
+        seen: dict[str, Source] = {}
+        for src in self.raw.partners:
+            d = src.data
+            if d["id"] != src.path.stem:
+                self.err(src, ("id",), f"`{d['id']}` does not match the file name "
+                         f"`{src.path.name}`", f"rename the file to {d['id']}.yaml or fix the id")
+                continue
+            if not self.unique(seen, src, d["id"], "partner"):
+                continue
+            loc = d.get("location")
+            if d["kind"] == "city" and not loc:
+                self.err(src, ("location",), "a city needs its location",
+                         "add `location: {lat: 56.9496, lon: 24.1052}`")
+            out[d["id"]] = Partner(d["id"], d["kind"], as_text(d["name"]), d["country"],
+                                   as_text(d["description"]),
+                                   (loc["lat"], loc["lon"]) if loc else None, src)
+            self._country(src, d["country"])
+        return out
+
+    def _country(self, src: Source, code: str) -> None:
+        from babel import Locale
+        if code not in Locale.parse("en").territories:
+            self.err(src, ("country",), f"`{code}` is not a country code",
+                     "use the ISO 3166-1 alpha-2 code, e.g. IT, LV, US, CN")
+
+    def themes(self) -> dict[str, Theme]:
+        out: dict[str, Theme] = {}
+        seen: dict[str, Source] = {}
+        for src in self.raw.themes:
+            d = src.data
+            if self.unique(seen, src, d["id"], "theme"):
+                out[d["id"]] = Theme(d["id"], as_text(d["name"]), as_text(d["description"]), src)
+        return out
+
+    def references(self, src: Source, key: str) -> list[Reference]:
+        out = []
+        for i, item in enumerate(src.data.get(key, [])):
+            out.append(Reference(as_text(item["title"]),
+                                 self.date(src, (key, i, "date"), item.get("date")),
+                                 item.get("url")))
+        return out
+
+    def documents(self, src: Source) -> list[Reference]:
+        out = []
+        base = (self.assets / "documents").resolve()
+        for i, item in enumerate(src.data.get("documents", [])):
+            rel = item["file"]
+            target = (self.assets / rel).resolve()
+            parts = rel.split("/")
+            if ".." in parts or "." in parts or not target.is_relative_to(base):
+                self.err(src, ("documents", i, "file"),
+                         f"`{rel}` points outside assets/documents/",
+                         "store the file under assets/documents/ and write documents/<name>")
+                continue
+            if not target.is_file():
+                self.err(src, ("documents", i, "file"), f"`{rel}` does not exist",
+                         f"add the file as assets/{rel} or correct the path")
+                continue
+            out.append(Reference(as_text(item["title"]), file=rel, size=target.stat().st_size))
+        return out
+
+    def body(self, src: Source, lang: str) -> Body:
+        summary, text = split_body(src.body)
+        anchors: dict[str, int] = {}
+        for h in headings(src.body, src.body_line):
+            if h.anchor in anchors:
+                self.errors.add(src.path, h.line, "body",
+                                f"the heading `{h.text}` repeats the anchor `#{h.anchor}` "
+                                f"of line {anchors[h.anchor]}",
+                                "each article number appears once; give other headings "
+                                "an explicit {#id}")
+            anchors.setdefault(h.anchor, h.line)
+        return Body(lang, summary, text, src.body_line, src.path)
+
+    def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
+                   ) -> dict[str, Agreement]:
+        out: dict[str, Agreement] = {}
+        seen: dict[str, Source] = {}
+        lang = self.settings.source_lang
+        for src in self.raw.agreements:
+            d = src.data
+            stem = LANG_FILE.match(src.path.name)["stem"]
+            if d["id"] != stem:
+                self.err(src, ("id",), f"`{d['id']}` does not match the file name "
+                         f"`{src.path.name}`",
+                         f"rename the file to {d['id']}.{lang}.md or fix the id")
+                continue
+            if not self.unique(seen, src, d["id"], "agreement"):
+                continue
+            a = self.agreement(src, partners, themes)
+            if a:
+                out[a.id] = a
+        self.link_translations(out)
+        self.link_relations(out)
+        return out
+
+    def agreement(self, src: Source, partners: dict[str, Partner], themes: dict[str, Theme]
+                  ) -> Agreement | None:
+        d = src.data
+        before = len(self.errors.errors)
+        for i, pid in enumerate(d["partners"]):
+            if pid not in partners:
+                self.err(src, ("partners", i), f"unknown partner `{pid}`",
+                         _known("partners", partners, pid))
+        for i, tid in enumerate(d.get("themes", [])):
+            if tid not in themes:
+                self.err(src, ("themes", i), f"unknown theme `{tid}`", _known("themes", themes, tid))
+        parties = {self.settings.owner_id, *d["partners"]}
+        for i, s in enumerate(d.get("signatories", [])):
+            if s["party"] not in parties:
+                self.err(src, ("signatories", i, "party"), f"unknown party `{s['party']}`",
+                         "use the owner's id (" + self.settings.owner_id +
+                         ") or one of this agreement's partners: " + ", ".join(d["partners"]))
+        for i, c in enumerate(d.get("counterparts", [])):
+            if c["partner"] not in d["partners"]:
+                self.err(src, ("counterparts", i, "partner"),
+                         f"`{c['partner']}` is not among this agreement's partners",
+                         "add it to `partners` or correct the id")
+        signed = self.date(src, ("signed",), d["signed"])
+        expires = self.date(src, ("expires",), d.get("expires"))
+        duration = self.duration(src, ("duration",), d.get("duration"))
+        if duration and expires:
+            self.err(src, ("expires",), "both `duration` and `expires` are given",
+                     "keep the one the source states")
+        end = expires or (signed.plus(duration) if signed and duration else None)
+        if signed and expires and expires.latest < signed.earliest:
+            self.err(src, ("expires",), f"expiry {expires.iso()} is before signing "
+                     f"{signed.iso()}", "check both dates against the source")
+        renewals = []
+        for i, r in enumerate(d.get("renewals", [])):
+            rdate = self.date(src, ("renewals", i, "date"), r.get("date"))
+            rexp = self.date(src, ("renewals", i, "expires"), r.get("expires"))
+            rdur = self.duration(src, ("renewals", i, "duration"), r.get("duration"))
+            if signed and rdate and rdate.latest < signed.earliest:
+                self.err(src, ("renewals", i, "date"), "renewal is before signing",
+                         "check the date against the source")
+            rend = rexp or (rdate.plus(rdur) if rdate and rdur else None)
+            renewals.append(Renewal(rdate, rend, as_text(r["note"]) if r.get("note") else None))
+        st = d.get("status")
+        stated = None
+        if st:
+            stated = StatedStatus(st["value"], self.date(src, ("status", "as_of"), st.get("as_of")),
+                                  as_text(st["source"]) if st.get("source") else None)
+        documents = self.documents(src)
+        acts, sources = self.references(src, "acts"), self.references(src, "sources")
+        body = self.body(src, self.settings.source_lang)
+        if len(self.errors.errors) > before and self.errors.failed:
+            if any(e.path == self.errors.rel(src.path) for e in self.errors.errors[before:]):
+                return None
+        lang = self.settings.source_lang
+        return Agreement(
+            id=d["id"], type=d["type"], title={lang: d["title"]}, object={lang: d["object"]},
+            partners=list(d["partners"]), themes=list(d.get("themes", [])),
+            counterparts=[{"name": as_text(c["name"]), "partner": c["partner"]}
+                          for c in d.get("counterparts", [])],
+            signatories=[{"name": s["name"], "party": s["party"],
+                          "role": as_text(s["role"]) if s.get("role") else None}
+                         for s in d.get("signatories", [])],
+            signed=signed, duration=duration, expires=expires, end=end, renewals=renewals,
+            stated=stated, extends=list(d.get("extends", [])),
+            supersedes=list(d.get("supersedes", [])),
+            expense=_expense(d.get("expense")), documents=documents, acts=acts, sources=sources,
+            aliases=list(d.get("aliases", [])), bodies={lang: body}, translator_note={},
+            source=src)
+
+    def link_translations(self, agreements: dict[str, Agreement]) -> None:
+        by_file = {(a.source.path.parent, a.id): a for a in agreements.values()}
+        for lang, twins in sorted(self.raw.translations.items()):
+            if lang not in self.settings.languages:
+                for src in twins:
+                    self.errors.add(src.path, 1, "", f"`{lang}` is not one of the site's "
+                                    "languages", "name the file <id>.en.md")
+                continue
+            for src in twins:
+                stem = LANG_FILE.match(src.path.name)["stem"]
+                a = by_file.get((src.path.parent, stem))
+                if a is None:
+                    source_name = f"{stem}.{self.settings.source_lang}.md"
+                    if any(s.path.parent == src.path.parent and
+                           LANG_FILE.match(s.path.name)["stem"] == stem
+                           for s in self.raw.agreements):
+                        continue  # the source exists but is broken: reported there
+                    self.errors.add(src.path, 1, "", f"this translation has no Italian source "
+                                    f"`{source_name}` beside it",
+                                    f"create {source_name} with the agreement's facts, or "
+                                    "rename this file to match an existing record")
+                    continue
+                a.translations[lang] = src
+                a.title[lang] = src.data["title"]
+                if src.data.get("object"):
+                    a.object[lang] = src.data["object"]
+                if src.data.get("translator_note"):
+                    a.translator_note[lang] = src.data["translator_note"]
+                a.bodies[lang] = self.body(src, lang)
+
+    def link_relations(self, agreements: dict[str, Agreement]) -> None:
+        for a in agreements.values():
+            for key, back in (("extends", "extended_by"), ("supersedes", "superseded_by")):
+                for i, other in enumerate(getattr(a, key)):
+                    if other == a.id:
+                        self.err(a.source, (key, i), "an agreement cannot refer to itself",
+                                 "remove the id")
+                    elif other not in agreements:
+                        self.err(a.source, (key, i), f"unknown agreement `{other}`",
+                                 _known("agreements", agreements, other))
+                    else:
+                        getattr(agreements[other], back).append(a.id)
+
+    def pages(self) -> dict[str, Page]:
+        out: dict[str, Page] = {}
+        source = self.settings.source_lang
+        used: dict[tuple[str, str], Source] = {}
+        for name, by_lang in sorted(self.raw.pages.items()):
+            if source not in by_lang:
+                for src in by_lang.values():
+                    self.errors.add(src.path, 1, "", f"this translation has no Italian source "
+                                    f"`{name}.{source}.md` beside it",
+                                    f"create {name}.{source}.md, or rename this file")
+                continue
+            slugs, titles, descriptions, bodies = {}, {}, {}, {}
+            for lang, src in sorted(by_lang.items()):
+                if lang not in self.settings.languages:
+                    self.errors.add(src.path, 1, "", f"`{lang}` is not one of the site's "
+                                    "languages", "name the file <name>.it.md or <name>.en.md")
+                    continue
+                slug = src.data.get("slug", name)
+                if slug in self.reserved:
+                    self.err(src, ("slug",), f"`{slug}` is already a section of the site",
+                             "choose another slug")
+                    continue
+                if (lang, slug) in used:
+                    other = self.errors.rel(used[lang, slug].path)
+                    self.err(src, ("slug",), f"`{slug}` is already used by {other}",
+                             "choose another slug")
+                    continue
+                used[lang, slug] = src
+                slugs[lang], titles[lang] = slug, src.data["title"]
+                descriptions[lang] = src.data.get("description", "")
+                bodies[lang] = self.body(src, lang)
+            if source in bodies:
+                out[name] = Page(name, slugs, titles, descriptions, bodies)
+        return out
+
+
+def _known(kind: str, known: dict, wrong: str) -> str:
+    import difflib
+    close = difflib.get_close_matches(wrong, list(known), n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"use an id defined in content/{kind}" + (": " + ", ".join(sorted(known))
+                                                    if len(known) <= 12 else "")
+
+
+def _expense(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    out = dict(value)
+    if "note" in out:
+        out["note"] = as_text(out["note"])
+    return out
+
+
+def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector, assets: Path,
+               reserved_slugs: set[str]) -> Site:
+    """Cross-check the raw content and link it into one Site (errors go to `errors`)."""
+    b = _Builder(raw, settings, errors, assets, reserved_slugs)
+    partners, themes = b.partners(), b.themes()
+    agreements = b.agreements(partners, themes)
+    pages = b.pages()
+    for a in agreements.values():
+        a.status = derive(a.signed, a.end, a.renewals, a.stated,
+                          tuple(sorted(a.extended_by + a.superseded_by)), settings.as_of)
+    ordered = dict(sorted(agreements.items(), key=lambda kv: kv[1].sort_key))
+    for a in ordered.values():
+        for pid in a.partners:
+            if pid in partners:
+                partners[pid].agreements.append(a)
+        for tid in a.themes:
+            if tid in themes:
+                themes[tid].agreements.append(a)
+    return Site(settings, partners, themes, ordered, pages)

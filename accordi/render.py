@@ -1,0 +1,88 @@
+"""Jinja2 environment and the page frame shared by every template.
+
+Undefined variables are errors (a typo in a template must not publish an empty field), and
+autoescaping is on: content is text, never markup, unless it comes from the Markdown renderer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .dates import PartialDate
+from .i18n import Local, format_date, language_name, localize, strings
+from .model import Site
+from .routes import Router
+from .views import PageSpec
+
+NAV = ("home", "agreements", "partners", "themes")
+
+
+def say(value: Local | str | None, page_lang: str) -> Markup:
+    """A text, wrapped in `<span lang>` when it is not in the page's language."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Local) and value.lang != page_lang:
+        return Markup('<span lang="{}">{}</span>').format(value.lang, value.text)
+    return escape(str(value))
+
+
+def lang_attr(value: Any, page_lang: str) -> Markup:
+    """` lang="it"` for an element whose content is not in the page's language."""
+    lang = value.get("lang") if isinstance(value, dict) else getattr(value, "lang", page_lang)
+    return Markup(f' lang="{lang}"') if lang and lang != page_lang else Markup("")
+
+
+def environment(templates: Path) -> Environment:
+    """The Jinja environment every page is rendered with."""
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["say"] = say
+    env.filters["lang_attr"] = lang_attr
+    return env
+
+
+class PageRenderer:
+    """Renders PageSpecs with the frame (navigation, language switch, footer)."""
+
+    def __init__(self, site: Site, router: Router, templates: Path):
+        self.site, self.router = site, router
+        self.env = environment(templates)
+        self._frames = {lang: self._frame(lang) for lang in site.settings.languages}
+
+    def _frame(self, lang: str) -> dict[str, Any]:
+        s = self.site.settings
+        nav = [{"kind": k, "label": strings(lang)[k], "url": self.router.url_for(k, lang)}
+               for k in NAV]
+        about = self.site.pages.get("about")
+        if about:
+            slug = about.slug.get(lang, about.slug[s.source_lang])
+            nav.append({"kind": "page:about", "label": strings(lang)["about"],
+                        "url": self.router.url_for("page", lang, slug)})
+        return {
+            "lang": lang, "t": strings(lang), "nav": nav,
+            "site_title": localize(s.title, lang, s.source_lang),
+            "owner": localize(s.owner_name, lang, s.source_lang),
+            "licence": s.licence, "licence_name": localize(s.licence["name"], lang, s.source_lang),
+            "as_of": format_date(PartialDate.from_date(s.as_of), lang),
+            "as_of_iso": s.as_of.isoformat(),
+            "asset": self.router.asset, "home_url": self.router.url_for("home", lang),
+        }
+
+    def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
+        """HTML of one page."""
+        lang = spec.lang
+        languages = [{"lang": lg, "url": url, "name": language_name(lg, lg),
+                      "label": strings(lg)["switch_label"], "current": lg == lang}
+                     for lg, url in spec.alternates.items()]
+        canonical = self.router.origin + spec.alternates[canonical_lang or lang]
+        context = {
+            **self._frames[lang], **spec.context, "kind": spec.kind,
+            "languages": languages, "canonical": canonical,
+            "origin": self.router.origin, "noindex": spec.context.get("noindex", False),
+        }
+        return self.env.get_template(spec.template).render(context)

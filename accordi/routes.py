@@ -1,0 +1,72 @@
+"""The router: the one place that decides every URL and every output path.
+
+`url_for` and `output_path` read the same table, so an address and the file that serves it
+can never drift apart. Section names are localised; record ids never are, so a permalink
+survives a corrected title and the language switch always finds the twin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# kind -> language -> path pattern below the language prefix ("" is the language home).
+ROUTES: dict[str, dict[str, str]] = {
+    "home": {"it": "", "en": ""},
+    "agreements": {"it": "accordi/", "en": "agreements/"},
+    "agreement": {"it": "accordi/{id}/", "en": "agreements/{id}/"},
+    "partners": {"it": "partner/", "en": "partners/"},
+    "partner": {"it": "partner/{id}/", "en": "partners/{id}/"},
+    "themes": {"it": "temi/", "en": "themes/"},
+    "theme": {"it": "temi/{id}/", "en": "themes/{id}/"},
+    "page": {"it": "{id}/", "en": "{id}/"},
+    "notfound": {"it": "404.html", "en": "404.html"},
+}
+
+
+def reserved_segments() -> set[str]:
+    """First path segments owned by a section: a page slug may not take them."""
+    return {pattern.split("/")[0] for by_lang in ROUTES.values() for pattern in by_lang.values()
+            if pattern and not pattern.startswith("{")} | {"assets", "data", "404.html"}
+
+
+@dataclass(frozen=True)
+class Router:
+    """Builds site-absolute URLs under the base path, and the files that serve them."""
+
+    base_path: str          # "/" or "/accordi/"
+    origin: str = ""        # "https://example.org", for canonical and feed URLs
+
+    def _relative(self, kind: str, lang: str, id: str | None = None) -> str:
+        try:
+            pattern = ROUTES[kind][lang]
+        except KeyError:
+            raise KeyError(f"no route for {kind!r} in {lang!r}") from None
+        if "{id}" in pattern:
+            if not id:
+                raise ValueError(f"route {kind!r} needs an id")
+            pattern = pattern.replace("{id}", quote(id, safe=""))
+        return f"{lang}/{pattern}"
+
+    def url_for(self, kind: str, lang: str, id: str | None = None, fragment: str = "") -> str:
+        """Site-absolute URL (`/accordi/it/accordi/x/`), what links inside the site use."""
+        url = self.base_path + self._relative(kind, lang, id)
+        return f"{url}#{fragment}" if fragment else url
+
+    def absolute_url(self, kind: str, lang: str, id: str | None = None,
+                     fragment: str = "") -> str:
+        """Full URL with scheme and host, for canonical links, citations and feeds."""
+        return self.origin + self.url_for(kind, lang, id, fragment)
+
+    def output_path(self, kind: str, lang: str, id: str | None = None) -> str:
+        """File path inside the output folder that serves `url_for(kind, lang, id)`."""
+        rel = self._relative(kind, lang, id)
+        return rel + "index.html" if rel.endswith("/") else rel
+
+    def asset(self, path: str) -> str:
+        """URL of a file copied from assets/."""
+        return f"{self.base_path}assets/{path}"
+
+    def root(self) -> str:
+        """URL of the site's root, which leads to the Italian home."""
+        return self.base_path

@@ -1,0 +1,142 @@
+"""The one content schema, and its failures translated into editors' words."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .yamlmarks import Marked
+
+SCHEMA_PATH = Path(__file__).with_name("content.schema.json")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The whole schema document (also published with the open data)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    root = schema()
+    return Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow local `$ref`s so that descriptions and examples can be quoted in hints."""
+    seen = 0
+    while "$ref" in node and seen < 10:
+        node = schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        seen += 1
+    return node
+
+
+def properties_of(kind: str) -> set[str]:
+    """Names of the fields a record of `kind` may have."""
+    return set(schema()["$defs"][kind].get("properties", {}))
+
+
+def _example(prop: dict[str, Any]) -> str:
+    node = _resolve(prop)
+    examples = prop.get("examples") or node.get("examples")
+    if not examples:
+        return ""
+    return json.dumps(examples[0], ensure_ascii=False)
+
+
+def _about(prop: dict[str, Any]) -> str:
+    node = _resolve(prop)
+    return prop.get("description") or node.get("description") or ""
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+            type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+Problem = tuple[int, str, str, str]  # line, field, message, hint
+
+
+def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
+    path = tuple(err.absolute_path)
+    line = marked.line(path)
+    field = _dotted(path)
+    kw, value, inst, sch = err.validator, err.validator_value, err.instance, err.schema
+    if kw == "required":
+        out = []
+        for name in value:
+            if isinstance(inst, dict) and name not in inst:
+                prop = sch.get("properties", {}).get(name, {})
+                hint = f"add `{name}:`"
+                if ex := _example(prop):
+                    hint += f", for example `{name}: {ex}`"
+                if about := _about(prop):
+                    hint += f" ({about})"
+                out.append((line, _dotted(path + (name,)), "missing required field", hint))
+        return out
+    if kw == "additionalProperties":
+        allowed = sorted(sch.get("properties", {}))
+        out = []
+        for name in inst:
+            if name in allowed:
+                continue
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "allowed fields: " + ", ".join(allowed)
+            out.append((marked.line(path + (name,)), _dotted(path + (name,)),
+                        "unknown field", hint))
+        return out
+    if kw == "enum":
+        return [(line, field, f"`{inst}` is not an allowed value",
+                 "use one of: " + ", ".join(map(str, value)))]
+    if kw == "pattern":
+        about = sch.get("description", "")
+        return [(line, field, f"`{inst}` is not valid here",
+                 about or f"it must match {value}")]
+    if kw in ("oneOf", "anyOf") and "properties" not in sch:
+        about = sch.get("description", "")
+        ex = _example(sch)
+        hint = about + (f" Example: {ex}" if ex else "")
+        shown = inst if not isinstance(inst, (dict, list)) else _type_name(inst)
+        return [(line, field, f"`{shown}` is not valid here", hint.strip())]
+    if kw == "anyOf":
+        options = " or ".join("`" + "` and `".join(o.get("required", [])) + "`" for o in value)
+        return [(line, field, f"needs {options}", "add the missing field")]
+    if kw == "type":
+        wanted = value if isinstance(value, str) else " or ".join(value)
+        names = {"string": "text", "array": "a list", "object": "a mapping",
+                 "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+        return [(line, field, f"expected {names.get(wanted, wanted)}, found {_type_name(inst)}",
+                 "a list is written `[a, b]` or as `- item` lines; text may need quotes")]
+    if kw == "minItems":
+        return [(line, field, f"needs at least {value} item(s)", "add the missing item")]
+    if kw == "maxItems":
+        return [(line, field, f"allows at most {value} item(s)", "remove the extra items")]
+    if kw == "uniqueItems":
+        return [(line, field, "lists the same value twice", "remove the repeated value")]
+    if kw == "minLength":
+        return [(line, field, "must not be empty", "write the value or remove the field")]
+    if kw in ("minimum", "maximum"):
+        return [(line, field, f"`{inst}` is out of range ({kw} {value})", "check the value")]
+    if kw == "maxLength":
+        return [(line, field, f"is longer than {value} characters", "shorten it")]
+    return [(line, field, err.message, "")]  # pragma: no cover - keywords we do not use
+
+
+def validate(kind: str, marked: Marked) -> list[Problem]:
+    """Every way `marked.data` breaks the `kind` definition, with lines."""
+    problems: list[Problem] = []
+    for err in _validator(kind).iter_errors(marked.data):
+        problems.extend(_explain(err, marked))
+    return sorted(set(problems))

@@ -1,0 +1,148 @@
+"""Markdown bodies: a summary, then the text with a stable anchor on every article and
+numbered paragraph, so that a journalist can cite `#art-1-3` in either language.
+
+Raw HTML in Markdown is not interpreted: it is shown as text. Anchors come from article
+numbers (`## Art. 4 — ...` is `art-4`), from an explicit `{#id}`, or else from the heading's
+words; numbered paragraphs add their number (`art-4-2`) and lettered points their letter
+(`art-1-3-a`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+ARTICLE = re.compile(r"^(?:art\.?|articolo|article)\s*(\d+[a-z]?)\b", re.IGNORECASE)
+HEADING = re.compile(r"^##\s+(?P<text>.+?)(?:\s*\{#(?P<id>[^}\s]+)\})?\s*$")
+FENCE = re.compile(r"^(```|~~~)")
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens (`Foro competente` -> `foro-competente`)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def anchor_for(heading: str, explicit: str | None = None) -> str:
+    """The anchor of a `##` heading: explicit, else article number, else its words."""
+    if explicit:
+        return explicit
+    m = ARTICLE.match(heading.strip())
+    return f"art-{m.group(1).lower()}" if m else slugify(heading)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A `##` heading found in a body, with its line in the file."""
+
+    line: int
+    anchor: str
+    text: str
+
+
+def _outside_fences(lines: list[str]):
+    fenced = False
+    for i, line in enumerate(lines):
+        if FENCE.match(line.strip()):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield i, line
+
+
+def headings(body: str, first_line: int) -> list[Heading]:
+    """Every `##` heading of a body, for checks that need lines (duplicate anchors)."""
+    found = []
+    for i, line in _outside_fences(body.splitlines()):
+        m = HEADING.match(line)
+        if m:
+            found.append(Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"]))
+    return found
+
+
+def split_body(body: str) -> tuple[str, str]:
+    """(summary, text): the prose before the first `##` heading, and the rest."""
+    lines = body.splitlines(keepends=True)
+    for i, line in _outside_fences(lines):
+        if line.startswith("## "):
+            return "".join(lines[:i]).strip(), "".join(lines[i:]).strip()
+    return body.strip(), ""
+
+
+@dataclass
+class Rendered:
+    """HTML of a body part, its table of contents and its unsafe links."""
+
+    html: str
+    toc: list[tuple[str, str]] = field(default_factory=list)  # (anchor, heading text)
+    anchors: list[str] = field(default_factory=list)
+    unsafe_links: list[str] = field(default_factory=list)
+
+
+class _Anchors(Treeprocessor):
+    """Give ids to `##` headings and to the items of lists under them."""
+
+    shift = 0
+
+    def run(self, root: ET.Element) -> None:
+        self.toc: list[tuple[str, str]] = []
+        self.anchors: list[str] = []
+        self.unsafe: list[str] = []
+        section = None
+        for el in root:
+            if el.tag == "h2":
+                text = "".join(el.itertext()).strip()
+                section = el.get("id") or anchor_for(text)
+                el.set("id", section)
+                self.toc.append((section, text))
+                self.anchors.append(section)
+            elif el.tag in ("ol", "ul") and section:
+                self._number(el, section)
+        if self.shift:
+            for el in root.iter():
+                if el.tag in ("h1", "h2", "h3", "h4", "h5"):
+                    el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if ":" in href.split("/")[0] and not href.lower().startswith(ALLOWED_SCHEMES):
+                self.unsafe.append(href)
+                link.set("href", "#")
+
+    def _number(self, lst: ET.Element, section: str) -> None:
+        start = int(lst.get("start", "1")) if lst.tag == "ol" else 1
+        for i, item in enumerate(x for x in lst if x.tag == "li"):
+            anchor = f"{section}-{start + i}"
+            item.set("id", anchor)
+            self.anchors.append(anchor)
+            for sub in (x for x in item if x.tag == "ol"):
+                sub.set("type", "a")
+                for j, point in enumerate(x for x in sub if x.tag == "li"):
+                    letter = chr(ord("a") + j) if j < 26 else str(j + 1)
+                    point.set("id", f"{anchor}-{letter}")
+                    self.anchors.append(f"{anchor}-{letter}")
+
+
+class Renderer:
+    """One reusable Markdown converter (building one is costly; resetting is cheap)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists", "attr_list"],
+                                     output_format="html")
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._anchors = _Anchors(self._md)
+        self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
+
+    def render(self, source: str, shift: int = 0) -> Rendered:
+        """Convert one body part; `shift` demotes headings (## becomes h3 with shift 1)."""
+        self._md.reset()
+        self._anchors.shift = shift
+        html = self._md.convert(source)
+        a = self._anchors
+        return Rendered(html, list(a.toc), list(a.anchors), list(a.unsafe))

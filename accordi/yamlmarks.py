@@ -1,0 +1,112 @@
+"""YAML that remembers where every value came from.
+
+PyYAML's constructors forget line numbers; editors need them. We compose the node tree and
+build plain Python values ourselves, recording the line of every key path. Timestamps are left
+as text on purpose: dates are parsed by `accordi.dates`, which reports impossible dates as
+content errors instead of raising deep inside the YAML library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Path_ = tuple  # a key path such as ("signatories", 0, "name")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader without implicit timestamps (dates stay strings)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A syntax or structure problem at a line."""
+
+    line: int
+    field: str
+    message: str
+    hint: str
+
+
+@dataclass
+class Marked:
+    """Parsed YAML plus the line of every key path."""
+
+    data: Any
+    marks: dict[Path_, int]
+
+    def line(self, path: Path_) -> int:
+        """Line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), 1)
+
+
+def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProblem]]:
+    """Parse `text`; line numbers are shifted so that the text's line 1 is `first_line`."""
+    offset = first_line - 1
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        problem = (exc.problem or "invalid YAML").strip()
+        return None, [YamlProblem(line, "", f"YAML syntax error: {problem}",
+                                  "check the indentation, and put text that contains `: `, "
+                                  "`#` or starts with `[`, `{`, `*` or `&` in quotes")]
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors (bad bytes)
+        return None, [YamlProblem(first_line, "", f"YAML error: {exc}", "save the file as UTF-8")]
+    marks: dict[Path_, int] = {}
+    problems: list[YamlProblem] = []
+    constructor = _Loader("")
+    if node is None:
+        return Marked({}, {(): first_line}), []
+
+    def build(n: yaml.Node, path: Path_) -> Any:
+        marks[path] = n.start_mark.line + 1 + offset
+        if isinstance(n, yaml.MappingNode):
+            constructor.flatten_mapping(n)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                key = constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int)):
+                    problems.append(YamlProblem(key_node.start_mark.line + 1 + offset,
+                                                ".".join(map(str, path)),
+                                                "a key must be plain text",
+                                                "write keys as `name: value`"))
+                    continue
+                key = str(key)
+                sub = path + (key,)
+                if key in out:
+                    problems.append(YamlProblem(
+                        key_node.start_mark.line + 1 + offset, ".".join(map(str, sub)),
+                        f"`{key}` is set twice (first on line {marks[sub]})",
+                        "keep one of the two values"))
+                    continue
+                marks[sub] = key_node.start_mark.line + 1 + offset
+                out[key] = build(value_node, sub)
+                marks[sub] = key_node.start_mark.line + 1 + offset
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, path + (i,)) for i, item in enumerate(n.value)]
+        return constructor.construct_object(n, deep=True)
+
+    try:
+        data = build(node, ())
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        return None, [YamlProblem(line, "", f"YAML error: {exc.problem}",
+                                  "remove the YAML tag or anchor that is not supported")]
+    return Marked(data, marks), problems
