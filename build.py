@@ -8,9 +8,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from accordi.config import PROJECT_ROOT, Paths, normalise_base_url, reference_date, BASE_URL
-from accordi.errors import ContentFailure
 from accordi import pipeline
+from accordi.config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
+from accordi.errors import ContentFailure
 
 
 def _date(value: str) -> dt.date:

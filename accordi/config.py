@@ -73,8 +73,8 @@ def reference_date(option: str | None = None) -> dt.date:
         return dt.date.fromisoformat(option)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None) -> Settings:

@@ -113,7 +113,8 @@ class Duration:
                               "write an ISO 8601 duration such as P2Y (two years) or P18M")
         years, months, days = (int(g) if g else 0 for g in m.groups())
         if years == months == days == 0:
-            raise DateProblem(f"`{text}` is a zero duration", "write the duration the source states")
+            raise DateProblem(f"`{text}` is a zero duration",
+                              "write the duration the source states")
         return cls(years, months, days)
 
     def add_to(self, d: dt.date) -> dt.date:

@@ -134,6 +134,11 @@ class Page:
     title: Text
     description: Text
     bodies: dict[str, Body]
+    source_lang: str = "it"
+
+    def slug_for(self, lang: str) -> str:
+        """Address segment in `lang`; an untranslated page keeps the source's."""
+        return self.slug.get(lang, self.slug[self.source_lang])
 
 
 @dataclass
@@ -161,9 +166,9 @@ class _Builder:
     """Turns RawContent into a Site, reporting every cross-file problem."""
 
     def __init__(self, raw: RawContent, settings: Settings, errors: ErrorCollector,
-                 assets: Path, reserved_slugs: set[str]):
+                 reserved_slugs: set[str]):
         self.raw, self.settings, self.errors = raw, settings, errors
-        self.assets, self.reserved = assets, reserved_slugs
+        self.reserved = reserved_slugs
 
     def err(self, src: Source, path: tuple, message: str, hint: str = "") -> None:
         self.errors.add(src.path, src.line(*path), ".".join(map(str, path)), message, hint)
@@ -244,19 +249,19 @@ class _Builder:
 
     def documents(self, src: Source) -> list[Reference]:
         out = []
-        base = (self.assets / "documents").resolve()
+        base = (self.raw.root / "documents").resolve()
         for i, item in enumerate(src.data.get("documents", [])):
             rel = item["file"]
-            target = (self.assets / rel).resolve()
+            target = (self.raw.root / rel).resolve()
             parts = rel.split("/")
             if ".." in parts or "." in parts or not target.is_relative_to(base):
                 self.err(src, ("documents", i, "file"),
-                         f"`{rel}` points outside assets/documents/",
-                         "store the file under assets/documents/ and write documents/<name>")
+                         f"`{rel}` points outside content/documents/",
+                         "store the file under content/documents/ and write documents/<name>")
                 continue
             if not target.is_file():
                 self.err(src, ("documents", i, "file"), f"`{rel}` does not exist",
-                         f"add the file as assets/{rel} or correct the path")
+                         f"add the file as content/{rel} or correct the path")
                 continue
             out.append(Reference(as_text(item["title"]), file=rel, size=target.stat().st_size))
         return out
@@ -306,7 +311,8 @@ class _Builder:
                          _known("partners", partners, pid))
         for i, tid in enumerate(d.get("themes", [])):
             if tid not in themes:
-                self.err(src, ("themes", i), f"unknown theme `{tid}`", _known("themes", themes, tid))
+                self.err(src, ("themes", i), f"unknown theme `{tid}`",
+                         _known("themes", themes, tid))
         parties = {self.settings.owner_id, *d["partners"]}
         for i, s in enumerate(d.get("signatories", [])):
             if s["party"] not in parties:
@@ -346,9 +352,8 @@ class _Builder:
         documents = self.documents(src)
         acts, sources = self.references(src, "acts"), self.references(src, "sources")
         body = self.body(src, self.settings.source_lang)
-        if len(self.errors.errors) > before and self.errors.failed:
-            if any(e.path == self.errors.rel(src.path) for e in self.errors.errors[before:]):
-                return None
+        if any(e.severity == "error" for e in self.errors.errors[before:]):
+            return None
         lang = self.settings.source_lang
         return Agreement(
             id=d["id"], type=d["type"], title={lang: d["title"]}, object={lang: d["object"]},
@@ -440,7 +445,7 @@ class _Builder:
                 descriptions[lang] = src.data.get("description", "")
                 bodies[lang] = self.body(src, lang)
             if source in bodies:
-                out[name] = Page(name, slugs, titles, descriptions, bodies)
+                out[name] = Page(name, slugs, titles, descriptions, bodies, source)
         return out
 
 
@@ -462,10 +467,10 @@ def _expense(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector, assets: Path,
+def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
                reserved_slugs: set[str]) -> Site:
     """Cross-check the raw content and link it into one Site (errors go to `errors`)."""
-    b = _Builder(raw, settings, errors, assets, reserved_slugs)
+    b = _Builder(raw, settings, errors, reserved_slugs)
     partners, themes = b.partners(), b.themes()
     agreements = b.agreements(partners, themes)
     pages = b.pages()

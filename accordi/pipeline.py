@@ -6,12 +6,11 @@ import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from .config import Paths, settings_from
 from .content import read_content
-from .i18n import strings
 from .errors import ContentFailure, ErrorCollector
+from .i18n import strings
 from .model import Site, build_site
 from .publish import Staging
 from .render import PageRenderer
@@ -37,7 +36,7 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
     if raw.site is None:
         return None, errors
     settings = settings_from(raw.site.data, as_of, base_url)
-    site = build_site(raw, settings, errors, paths.assets, reserved_segments())
+    site = build_site(raw, settings, errors, reserved_segments())
     return (None if errors.failed else site), errors
 
 
@@ -76,6 +75,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildRep
             staging.write(spec.output, renderer.render(spec))
         staging.write(".nojekyll", b"")
         staging.copy_tree(paths.assets, "assets")
+        if (paths.content / "documents").is_dir():
+            staging.copy_tree(paths.content / "documents", "documents")
         staging.commit()
     except BaseException:
         staging.abort()

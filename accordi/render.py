@@ -60,11 +60,13 @@ class PageRenderer:
                for k in NAV]
         about = self.site.pages.get("about")
         if about:
-            slug = about.slug.get(lang, about.slug[s.source_lang])
             nav.append({"kind": "page:about", "label": strings(lang)["about"],
-                        "url": self.router.url_for("page", lang, slug)})
+                        "url": self.router.url_for("page", lang, about.slug_for(lang))})
+        pages = [{"label": localize(pg.title, lang, s.source_lang),
+                  "url": self.router.url_for("page", lang, pg.slug_for(lang))}
+                 for pg in self.site.pages.values()]
         return {
-            "lang": lang, "t": strings(lang), "nav": nav,
+            "lang": lang, "t": strings(lang), "nav": nav, "footer_pages": pages,
             "site_title": localize(s.title, lang, s.source_lang),
             "owner": localize(s.owner_name, lang, s.source_lang),
             "licence": s.licence, "licence_name": localize(s.licence["name"], lang, s.source_lang),

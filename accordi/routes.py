@@ -26,8 +26,9 @@ ROUTES: dict[str, dict[str, str]] = {
 
 def reserved_segments() -> set[str]:
     """First path segments owned by a section: a page slug may not take them."""
-    return {pattern.split("/")[0] for by_lang in ROUTES.values() for pattern in by_lang.values()
-            if pattern and not pattern.startswith("{")} | {"assets", "data", "404.html"}
+    sections = {pattern.split("/")[0] for by_lang in ROUTES.values()
+                for pattern in by_lang.values() if pattern and not pattern.startswith("{")}
+    return sections | {"assets", "data", "documents"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class Router:
     def asset(self, path: str) -> str:
         """URL of a file copied from assets/."""
         return f"{self.base_path}assets/{path}"
+
+    def document(self, path: str) -> str:
+        """URL of an original document copied from content/documents/ (`documents/x.pdf`)."""
+        return f"{self.base_path}{path}"
 
     def root(self) -> str:
         """URL of the site's root, which leads to the Italian home."""

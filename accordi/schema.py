@@ -93,7 +93,8 @@ def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
             if name in allowed:
                 continue
             close = difflib.get_close_matches(name, allowed, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "allowed fields: " + ", ".join(allowed)
+            hint = (f"did you mean `{close[0]}`?" if close
+                    else "allowed fields: " + ", ".join(allowed))
             out.append((marked.line(path + (name,)), _dotted(path + (name,)),
                         "unknown field", hint))
         return out

@@ -13,8 +13,7 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from .dates import PartialDate
-from .i18n import (Local, country_name, format_date, format_duration, format_size, localize,
-                   t)
+from .i18n import Local, country_name, format_date, format_duration, format_size, localize, t
 from .model import Agreement, Body, Page, Partner, Site, Theme
 from .routes import Router
 from .text import Rendered, Renderer
@@ -165,9 +164,8 @@ class Views:
                          agreements=[self.agreement_item(a, lang) for a in th.agreements])
 
     def page(self, pg: Page, lang: str) -> PageSpec:
-        return self.spec("page", lang, pg.slug.get(lang, pg.slug[self.source]), "page.html",
-                         ids={lg: pg.slug.get(lg, pg.slug[self.source])
-                              for lg in self.site.settings.languages},
+        return self.spec("page", lang, pg.slug_for(lang), "page.html",
+                         ids={lg: pg.slug_for(lg) for lg in self.site.settings.languages},
                          title=self.loc(pg.title, lang),
                          description=self.loc(pg.description, lang) or "",
                          summary=self.body_part(pg.bodies, lang, "summary"),
@@ -224,7 +222,7 @@ class Views:
                 "translator_note": self.loc(a.translator_note, lang)
                 if lang in a.translator_note else None,
                 "documents": [{"title": self.loc(d.title, lang),
-                               "url": self.router.asset(d.file or ""),
+                               "url": self.router.document(d.file or ""),
                                "size": format_size(d.size or 0, lang)} for d in a.documents],
                 "acts": refs,
                 "sources": [{"title": self.loc(r.title, lang), "date": format_date(r.date, lang),

@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make build` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ARGS   ?=
+
+.PHONY: build serve check test lint golden audit clean system-deps tools
+
+## build: create the virtual environment, install pinned dependencies, build output/
+build: $(VENV)/.runtime
+	$(PY) build.py build $(ARGS)
+
+check: $(VENV)/.runtime
+	$(PY) build.py check $(ARGS)
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+## system-deps: Chromium (browser tests) and a Java runtime (HTML checker), from Debian
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium default-jre-headless; \
+	fi
+
+## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/
+tools: tools/node_modules/.installed
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## test: install everything the tests need, then run every test and the linter
+test: $(VENV)/.dev system-deps tools
+	$(BIN)/ruff check .
+	$(PY) -m pytest
+
+## golden: regenerate tests/golden/ from tests/fixtures/site/ (review the diff!)
+golden: $(VENV)/.runtime
+	$(PY) -m tests.regen_golden
+
+clean:
+	rm -rf output .pytest_cache test-artifacts
