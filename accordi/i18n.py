@@ -57,11 +57,6 @@ def country_name(code: str, lang: str) -> str:
     return Locale.parse(lang).territories.get(code, code)
 
 
-def language_name(code: str, lang: str) -> str:
-    """`en` -> `inglese` / `English`."""
-    return Locale.parse(lang).languages.get(code, code)
-
-
 def format_duration(duration: Duration, lang: str) -> str:
     """`P2Y` -> `2 anni` / `2 years`; compound durations joined by commas."""
     parts = []

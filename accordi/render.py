@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from .dates import PartialDate
-from .i18n import Local, format_date, language_name, localize, strings
+from .i18n import Local, format_date, localize, strings
 from .model import Site
 from .routes import Router
 from .views import PageSpec
@@ -78,8 +78,8 @@ class PageRenderer:
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
         """HTML of one page."""
         lang = spec.lang
-        languages = [{"lang": lg, "url": url, "name": language_name(lg, lg),
-                      "label": strings(lg)["switch_label"], "current": lg == lang}
+        languages = [{"lang": lg, "url": url, "name": strings(lg)["language_name"],
+                      "current": lg == lang}
                      for lg, url in spec.alternates.items()]
         canonical = self.router.origin + spec.alternates[canonical_lang or lang]
         context = {

@@ -1,0 +1,62 @@
+"""Shared helpers: a content tree built from the fixture site, and the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "site"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+if str(ROOT) not in sys.path:  # the package is used from the checkout, not installed
+    sys.path.insert(0, str(ROOT))
+
+
+def make_site(tmp_path: Path, files: Mapping[str, str | bytes | None] | None = None) -> Path:
+    """Copy the fixture site to `tmp_path/content` and apply `files` on top of it.
+
+    `files` maps paths relative to the content folder to their new text (or bytes); None
+    deletes the file. The folder is called `content` so that diagnostics read
+    `content/agreements/x.it.md`, whatever the temporary folder is.
+    """
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    for rel, data in (files or {}).items():
+        target = content / rel
+        if data is None:
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    return content
+
+
+def cli(*args: str | Path) -> tuple[int, str, str]:
+    """Run build.py with the virtualenv's Python: (returncode, stdout, stderr)."""
+    python = PYTHON if PYTHON.exists() else Path(sys.executable)
+    proc = subprocess.run([str(python), str(ROOT / "build.py"), *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",
+                               "PYTHONIOENCODING": "utf-8"})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def write_site() -> Callable[..., Path]:
+    """`write_site(tmp_path, files)`: the fixture site with some files changed (see make_site)."""
+    return make_site
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., tuple[int, str, str]]:
+    """`run_cli(*args)`: build.py in a subprocess, returning (returncode, stdout, stderr)."""
+    return cli
