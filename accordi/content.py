@@ -49,6 +49,11 @@ class RawContent:
     agreements: list[Source] = field(default_factory=list)
     translations: dict[str, list[Source]] = field(default_factory=dict)  # lang -> twins
     pages: dict[str, dict[str, Source]] = field(default_factory=dict)  # name -> lang -> page
+    failed: set[Path] = field(default_factory=set)  # files already reported as broken
+
+    def exists_broken(self, path: Path) -> bool:
+        """True when `path` exists but was left out because of its own errors."""
+        return path in self.failed
 
 
 def _read(path: Path, errors: ErrorCollector) -> str | None:
@@ -149,6 +154,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
         if themes:
             raw.themes = [Source(themes_path, Marked(item, _sub_marks(themes.marked, i)))
                           for i, item in enumerate(themes.data)]
+        else:
+            raw.failed.add(themes_path)
     else:
         errors.add(themes_path, 0, "", "the thematic areas file is missing",
                    "create content/themes.yaml with a list of themes")
@@ -158,6 +165,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
             src = load_yaml(path, "partner", errors)
             if src:
                 raw.partners.append(src)
+            else:
+                raw.failed.add(path)
         elif path.is_file() and not path.name.startswith("."):
             errors.add(path, 0, "", "unexpected file among partners",
                        "partners are YAML files named <id>.yaml")
@@ -172,6 +181,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
             errors.add(path, 0, "", "the file name does not say its language",
                        "name agreement files <id>.it.md (source) and <id>.en.md (translation)")
             continue
+        src: Source | None
         if m["lang"] == source_lang:
             src = load_markdown(path, "agreement", errors)
             if src:
@@ -182,6 +192,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
                                 foreign={k: source_name for k in agreement_fields})
             if src:
                 raw.translations.setdefault(m["lang"], []).append(src)
+        if src is None:
+            raw.failed.add(path)
 
     for path in sorted((root / "pages").glob("*")):
         if not path.is_file() or path.name.startswith("."):
@@ -191,9 +203,11 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
             errors.add(path, 0, "", "the file name does not say its language",
                        "name pages <name>.it.md and <name>.en.md")
             continue
-        src = load_markdown(path, "page", errors)
-        if src:
-            raw.pages.setdefault(m["stem"], {})[m["lang"]] = src
+        page = load_markdown(path, "page", errors)
+        if page:
+            raw.pages.setdefault(m["stem"], {})[m["lang"]] = page
+        else:
+            raw.failed.add(path)
     return raw
 
 

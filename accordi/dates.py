@@ -38,6 +38,9 @@ class PartialDate:
             raise DateProblem(f"`{text}` is not a date",
                               "write YYYY-MM-DD, YYYY-MM or YYYY, as the source states it")
         year, month, day = (int(g) if g else None for g in m.groups())
+        if year < 1000:
+            raise DateProblem(f"`{text}` is not a plausible year",
+                              "write the four-digit year the source states")
         if month is not None and not 1 <= month <= 12:
             raise DateProblem(f"`{text}` has no month {month}", "months run from 01 to 12")
         if day is not None:
@@ -80,19 +83,49 @@ class PartialDate:
         pattern = "d MMMM y" if self.day else "LLLL y"
         return format_date(self.earliest, pattern, locale=lang)
 
-    def plus(self, duration: Duration) -> PartialDate:
-        """The date `duration` later, kept at this date's precision."""
+    def plus(self, duration: Duration) -> PartialDate | Span:
+        """The date `duration` later: exact where the precision allows, else a span."""
+        first = duration.add_to(self.earliest)
         if self.precision == "day":
-            return PartialDate.from_date(duration.add_to(self.earliest))
-        if self.precision == "month":
-            moved = duration.add_to(self.earliest)
-            return PartialDate(moved.year, moved.month)
-        return PartialDate(duration.add_to(self.earliest).year)
+            return PartialDate.from_date(first)
+        if self.precision == "month" and not duration.days:
+            return PartialDate(first.year, first.month)
+        if self.precision == "year" and not (duration.months or duration.days):
+            return PartialDate(first.year)
+        last = duration.add_to(self.latest)
+        return Span(PartialDate(first.year, first.month), PartialDate(last.year, last.month))
 
     @classmethod
     def from_date(cls, d: dt.date) -> PartialDate:
         """A full date."""
         return cls(d.year, d.month, d.day)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A day known only to fall between two dates (a year-only start plus some months)."""
+
+    start: PartialDate
+    end: PartialDate
+    precision = "span"
+
+    @property
+    def earliest(self) -> dt.date:
+        """First day the span may mean."""
+        return self.start.earliest
+
+    @property
+    def latest(self) -> dt.date:
+        """Last day the span may mean."""
+        return self.end.latest
+
+    def iso(self) -> str:
+        """ISO 8601 interval (`2012-07/2013-06`)."""
+        return f"{self.start.iso()}/{self.end.iso()}"
+
+    def format(self, lang: str) -> str:
+        """`luglio 2012 – giugno 2013`."""
+        return f"{self.start.format(lang)} – {self.end.format(lang)}"
 
 
 @dataclass(frozen=True)
@@ -121,8 +154,12 @@ class Duration:
         """Calendar addition; a day past the month's end clamps to its last day."""
         total = d.month - 1 + self.months + 12 * self.years
         year, month = d.year + total // 12, total % 12 + 1
-        day = min(d.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day) + dt.timedelta(days=self.days)
+        try:
+            day = min(d.day, calendar.monthrange(year, month)[1])
+            return dt.date(year, month, day) + dt.timedelta(days=self.days)
+        except (ValueError, OverflowError):
+            raise DateProblem(f"{d.isoformat()} plus {self.iso()} is past the year 9999",
+                              "check the duration against the source") from None
 
     def iso(self) -> str:
         """Back to ISO 8601."""

@@ -15,7 +15,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from .dates import Duration, PartialDate
+from .dates import Duration, PartialDate, Span
 
 LOCALES = Path(__file__).with_name("locales")
 
@@ -70,7 +70,7 @@ def format_duration(duration: Duration, lang: str) -> str:
     return ", ".join(parts)
 
 
-def format_date(date: PartialDate | None, lang: str) -> str:
+def format_date(date: PartialDate | Span | None, lang: str) -> str:
     """A partial date in the reader's language (empty when there is none)."""
     return date.format(lang) if date else ""
 

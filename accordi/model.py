@@ -6,16 +6,17 @@ Language twins are linked by id; a missing translation is recorded, never papere
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Settings, as_text
 from .content import LANG_FILE, RawContent, Source
-from .dates import DateProblem, Duration, PartialDate
+from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
 from .status import Status, derive
-from .text import headings, split_body
+from .text import headings, split_body, unsafe_links
 
 Text = dict[str, str]  # language -> text
 
@@ -61,7 +62,7 @@ class Renewal:
     """One renewal: its date (if stated), the end of the renewed term, a note."""
 
     date: PartialDate | None
-    end: PartialDate | None
+    end: PartialDate | Span | None
     note: Text | None
 
 
@@ -100,7 +101,7 @@ class Agreement:
     signed: PartialDate
     duration: Duration | None
     expires: PartialDate | None
-    end: PartialDate | None
+    end: PartialDate | Span | None
     renewals: list[Renewal]
     stated: StatedStatus | None
     extends: list[str]
@@ -191,6 +192,16 @@ class _Builder:
             self.err(src, path, exc.args[0], exc.args[1])
             return None
 
+    def plus(self, src: Source, path: tuple, start: PartialDate | None,
+             duration: Duration | None) -> PartialDate | Span | None:
+        if not (start and duration):
+            return None
+        try:
+            return start.plus(duration)
+        except DateProblem as exc:
+            self.err(src, path, exc.args[0], exc.args[1])
+            return None
+
     def unique(self, seen: dict[str, Source], src: Source, key: str, what: str) -> bool:
         if key in seen:
             first = seen[key]
@@ -216,8 +227,9 @@ class _Builder:
                 continue
             loc = d.get("location")
             if d["kind"] == "city" and not loc:
-                self.err(src, ("location",), "a city needs its location",
-                         "add `location: {lat: 56.9496, lon: 24.1052}`")
+                self.err(src, ("kind",), "a city needs its `location`",
+                         "add `location: {lat: ..., lon: ...}` with the city centre's "
+                         "coordinates in decimal degrees")
             out[d["id"]] = Partner(d["id"], d["kind"], as_text(d["name"]), d["country"],
                                    as_text(d["description"]),
                                    (loc["lat"], loc["lon"]) if loc else None, src)
@@ -228,7 +240,7 @@ class _Builder:
         from babel import Locale
         if code not in Locale.parse("en").territories:
             self.err(src, ("country",), f"`{code}` is not a country code",
-                     "use the ISO 3166-1 alpha-2 code, e.g. IT, LV, US, CN")
+                     "use the ISO 3166-1 alpha-2 code in capitals, e.g. IT, LV, US, CN")
 
     def themes(self) -> dict[str, Theme]:
         out: dict[str, Theme] = {}
@@ -277,6 +289,10 @@ class _Builder:
                                 "each article number appears once; give other headings "
                                 "an explicit {#id}")
             anchors.setdefault(h.anchor, h.line)
+        for line, target in unsafe_links(src.body, src.body_line):
+            self.errors.add(src.path, line, "body", f"the link `{target}` is not allowed",
+                            "links may only point to http(s) addresses, mailto: or tel:, "
+                            "or to pages of this site")
         return Body(lang, summary, text, src.body_line, src.path)
 
     def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
@@ -306,13 +322,15 @@ class _Builder:
         d = src.data
         before = len(self.errors.errors)
         for i, pid in enumerate(d["partners"]):
-            if pid not in partners:
+            broken = self.raw.exists_broken(self.raw.root / "partners" / f"{pid}.yaml")
+            if pid not in partners and not broken:
                 self.err(src, ("partners", i), f"unknown partner `{pid}`",
-                         _known("partners", partners, pid))
+                         _known("content/partners/", partners, pid))
+        themes_broken = self.raw.exists_broken(self.raw.root / "themes.yaml")
         for i, tid in enumerate(d.get("themes", [])):
-            if tid not in themes:
+            if tid not in themes and not themes_broken:
                 self.err(src, ("themes", i), f"unknown theme `{tid}`",
-                         _known("themes", themes, tid))
+                         _known("content/themes.yaml", themes, tid))
         parties = {self.settings.owner_id, *d["partners"]}
         for i, s in enumerate(d.get("signatories", [])):
             if s["party"] not in parties:
@@ -330,7 +348,7 @@ class _Builder:
         if duration and expires:
             self.err(src, ("expires",), "both `duration` and `expires` are given",
                      "keep the one the source states")
-        end = expires or (signed.plus(duration) if signed and duration else None)
+        end = expires or self.plus(src, ("duration",), signed, duration)
         if signed and expires and expires.latest < signed.earliest:
             self.err(src, ("expires",), f"expiry {expires.iso()} is before signing "
                      f"{signed.iso()}", "check both dates against the source")
@@ -342,7 +360,7 @@ class _Builder:
             if signed and rdate and rdate.latest < signed.earliest:
                 self.err(src, ("renewals", i, "date"), "renewal is before signing",
                          "check the date against the source")
-            rend = rexp or (rdate.plus(rdur) if rdate and rdur else None)
+            rend = rexp or self.plus(src, ("renewals", i, "duration"), rdate, rdur)
             renewals.append(Renewal(rdate, rend, as_text(r["note"]) if r.get("note") else None))
         st = d.get("status")
         stated = None
@@ -383,9 +401,7 @@ class _Builder:
                 a = by_file.get((src.path.parent, stem))
                 if a is None:
                     source_name = f"{stem}.{self.settings.source_lang}.md"
-                    if any(s.path.parent == src.path.parent and
-                           LANG_FILE.match(s.path.name)["stem"] == stem
-                           for s in self.raw.agreements):
+                    if (src.path.parent / source_name).exists():
                         continue  # the source exists but is broken: reported there
                     self.errors.add(src.path, 1, "", f"this translation has no Italian source "
                                     f"`{source_name}` beside it",
@@ -409,7 +425,7 @@ class _Builder:
                                  "remove the id")
                     elif other not in agreements:
                         self.err(a.source, (key, i), f"unknown agreement `{other}`",
-                                 _known("agreements", agreements, other))
+                                 _known("content/agreements/", agreements, other))
                     else:
                         getattr(agreements[other], back).append(a.id)
 
@@ -419,6 +435,8 @@ class _Builder:
         used: dict[tuple[str, str], Source] = {}
         for name, by_lang in sorted(self.raw.pages.items()):
             if source not in by_lang:
+                if (self.raw.root / "pages" / f"{name}.{source}.md").exists():
+                    continue  # the source exists but is broken: reported there
                 for src in by_lang.values():
                     self.errors.add(src.path, 1, "", f"this translation has no Italian source "
                                     f"`{name}.{source}.md` beside it",
@@ -449,13 +467,12 @@ class _Builder:
         return out
 
 
-def _known(kind: str, known: dict, wrong: str) -> str:
-    import difflib
+def _known(where: str, known: dict, wrong: str) -> str:
     close = difflib.get_close_matches(wrong, list(known), n=1)
     if close:
         return f"did you mean `{close[0]}`?"
-    return f"use an id defined in content/{kind}" + (": " + ", ".join(sorted(known))
-                                                    if len(known) <= 12 else "")
+    return f"use an id defined in {where}" + (": " + ", ".join(sorted(known))
+                                             if len(known) <= 12 else "")
 
 
 def _expense(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -475,8 +492,8 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
     agreements = b.agreements(partners, themes)
     pages = b.pages()
     for a in agreements.values():
-        a.status = derive(a.signed, a.end, a.renewals, a.stated,
-                          tuple(sorted(a.extended_by + a.superseded_by)), settings.as_of)
+        successors = [(x, agreements[x].signed) for x in a.extended_by + a.superseded_by]
+        a.status = derive(a.signed, a.end, a.renewals, a.stated, successors, settings.as_of)
     ordered = dict(sorted(agreements.items(), key=lambda kv: kv[1].sort_key))
     for a in ordered.values():
         for pid in a.partners:

@@ -64,7 +64,7 @@ class PageRenderer:
                         "url": self.router.url_for("page", lang, about.slug_for(lang))})
         pages = [{"label": localize(pg.title, lang, s.source_lang),
                   "url": self.router.url_for("page", lang, pg.slug_for(lang))}
-                 for pg in self.site.pages.values()]
+                 for pg in self.site.pages.values() if pg is not about]
         return {
             "lang": lang, "t": strings(lang), "nav": nav, "footer_pages": pages,
             "site_title": localize(s.title, lang, s.source_lang),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .dates import PartialDate
+from .dates import PartialDate, Span
 
 ORDER = {"active": 0, "pending": 1, "renewed": 2, "unknown": 3, "superseded": 4, "expired": 5}
 
@@ -24,7 +24,7 @@ class Status:
     stated: bool = False            # True when a source said so
     stated_on: PartialDate | None = None
     source: dict[str, str] | None = None
-    until: PartialDate | None = None  # end of the current term, when known
+    until: PartialDate | Span | None = None  # end of the current term, when known
     by: tuple[str, ...] = ()        # ids of agreements that extend or replace this one
 
     @property
@@ -42,7 +42,7 @@ class Status:
         return None
 
 
-def compare(day: dt.date, date: PartialDate) -> int:
+def compare(day: dt.date, date: PartialDate | Span) -> int:
     """-1 if `day` is before every day `date` may mean, 1 if after all of them, else 0."""
     if day < date.earliest:
         return -1
@@ -51,15 +51,26 @@ def compare(day: dt.date, date: PartialDate) -> int:
     return 0
 
 
-def derive(signed: PartialDate, end: PartialDate | None, renewals: list, stated,
-           successors: tuple[str, ...], day: dt.date) -> Status:
-    """The status of one agreement on `day` (see module docstring)."""
+def happened(date: PartialDate | None, day: dt.date) -> bool:
+    """True when every day `date` may mean is on or before `day` (undated counts as past)."""
+    return date is None or date.latest <= day
+
+
+def derive(signed: PartialDate, end: PartialDate | Span | None, renewals: list, stated,
+           successors: list[tuple[str, PartialDate]], day: dt.date) -> Status:
+    """The status of one agreement on `day` (see module docstring).
+
+    Only what had happened by `day` counts: a successor signed later, or a renewal dated
+    later, does not change the status of an earlier day.
+    """
+    by = tuple(sorted(sid for sid, signed_on in successors if happened(signed_on, day)))
     if stated is not None:
-        return Status(stated.value, day, True, stated.as_of, stated.source, end, successors)
+        return Status(stated.value, day, True, stated.as_of, stated.source, end, by)
     if compare(day, signed) < 0:
         return Status("pending", day, until=end)
-    if successors:
-        return Status("superseded", day, until=end, by=successors)
+    if by:
+        return Status("superseded", day, until=end, by=by)
+    renewals = [r for r in renewals if happened(r.date, day)]
     if renewals:
         last = renewals[-1]
         if last.end is not None:
@@ -72,7 +83,7 @@ def derive(signed: PartialDate, end: PartialDate | None, renewals: list, stated,
     return _by_end(end, day)
 
 
-def _by_end(end: PartialDate, day: dt.date) -> Status:
+def _by_end(end: PartialDate | Span, day: dt.date) -> Status:
     position = compare(day, end)
     value = "active" if position < 0 or (position == 0 and end.precision == "day") else (
         "expired" if position > 0 else "unknown")

@@ -85,6 +85,40 @@ class Rendered:
     unsafe_links: list[str] = field(default_factory=list)
 
 
+EXPLICIT_ID = re.compile(r"\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
+
+
+def _take_explicit_id(heading: ET.Element) -> str | None:
+    """Remove a trailing `{#id}` from a heading's text and return the id."""
+    last = heading[-1] if len(heading) else None
+    text = (last.tail if last is not None else heading.text) or ""
+    m = EXPLICIT_ID.search(text)
+    if not m:
+        return None
+    if last is not None:
+        last.tail = text[: m.start()]
+    else:
+        heading.text = text[: m.start()]
+    return m.group(1)
+
+
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)"            # [text](target)
+                         r"|^\s*\[[^\]]+\]:\s*<?(\S+)"        # [ref]: target
+                         r"|<([a-zA-Z][\w+.-]*:[^>\s]*)>")      # <scheme:autolink>
+
+
+def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
+    """(line, target) of every link whose scheme is not http(s), mailto or tel."""
+    found = []
+    for i, line in _outside_fences(body.splitlines()):
+        for m in LINK_TARGET.finditer(line):
+            target = next(g for g in m.groups() if g is not None)
+            scheme = target.split("/")[0]
+            if ":" in scheme and not target.lower().startswith(ALLOWED_SCHEMES):
+                found.append((first_line + i, target))
+    return found
+
+
 class _Anchors(Treeprocessor):
     """Give ids to `##` headings and to the items of lists under them."""
 
@@ -97,8 +131,9 @@ class _Anchors(Treeprocessor):
         section = None
         for el in root:
             if el.tag == "h2":
+                explicit = _take_explicit_id(el)
                 text = "".join(el.itertext()).strip()
-                section = el.get("id") or anchor_for(text)
+                section = anchor_for(text, explicit)
                 el.set("id", section)
                 self.toc.append((section, text))
                 self.anchors.append(section)
@@ -132,7 +167,7 @@ class Renderer:
     """One reusable Markdown converter (building one is costly; resetting is cheap)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists", "attr_list"],
+        self._md = markdown.Markdown(extensions=["sane_lists", "fenced_code"],
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")

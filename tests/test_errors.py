@@ -160,9 +160,6 @@ def test_next_build_removes_an_interrupted_staging_folder(tmp_path, write_site, 
 
 def test_year_zero_is_a_content_error(tmp_path, write_site, run_cli):
     """`signed: "0000"` passes the schema's date pattern; it must be reported, not crash.
-
-    Fails today: PartialDate.parse accepts year 0 and `.earliest` later raises
-    `ValueError: year 0 is out of range` from datetime (a Traceback, exit code 1).
     """
     source = (write_site(tmp_path, {}) / "agreements" / "ateneo-2021.it.md")
     source.write_text(source.read_text(encoding="utf-8").replace(

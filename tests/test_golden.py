@@ -272,9 +272,6 @@ def test_document_is_linked_under_the_base_path(built):
 
 def test_footer_licence_is_a_link(built):
     """The licence in the footer is a link, not escaped markup shown as text.
-
-    Fails today: templates/base.html builds the link with `~` on a Markup operand, so
-    autoescaping turns the `<a>` into `&lt;a href=...&gt;` text on every page.
     """
     for rel in ("it/index.html", "en/agreements/lisbona-2021/index.html"):
         html = read(built, rel)
