@@ -42,6 +42,10 @@ test: $(VENV)/.dev system-deps tools
 	$(BIN)/ruff check .
 	$(PY) -m pytest
 
+## audit: Lighthouse on key pages of both languages (scores in test-artifacts/lighthouse/)
+audit: $(VENV)/.dev system-deps tools
+	$(PY) -m pytest -s tests/audit_lighthouse.py
+
 ## golden: regenerate tests/golden/ from tests/fixtures/site/ (review the diff!)
 golden: $(VENV)/.runtime
 	$(PY) -m tests.regen_golden

@@ -136,6 +136,7 @@ class Page:
     description: Text
     bodies: dict[str, Body]
     source_lang: str = "it"
+    feedback: bool = False
 
     def slug_for(self, lang: str) -> str:
         """Address segment in `lang`; an untranslated page keeps the source's."""
@@ -463,7 +464,11 @@ class _Builder:
                 descriptions[lang] = src.data.get("description", "")
                 bodies[lang] = self.body(src, lang)
             if source in bodies:
-                out[name] = Page(name, slugs, titles, descriptions, bodies, source)
+                feedback = bool(by_lang[source].data.get("feedback"))
+                if feedback and not self.settings.contact.get("email"):
+                    self.err(by_lang[source], ("feedback",), "the site has no contact to show",
+                             "add `contact: {email: ...}` to content/site.yaml")
+                out[name] = Page(name, slugs, titles, descriptions, bodies, source, feedback)
         return out
 
 

@@ -169,7 +169,13 @@ class Views:
                          title=self.loc(pg.title, lang),
                          description=self.loc(pg.description, lang) or "",
                          summary=self.body_part(pg.bodies, lang, "summary"),
-                         text=self.body_part(pg.bodies, lang, "text"))
+                         text=self.body_part(pg.bodies, lang, "text"),
+                         contact=self.contact(lang) if pg.feedback else None)
+
+    def contact(self, lang: str) -> dict[str, Any]:
+        """The site's feedback contact, as content/site.yaml gives it."""
+        c = self.site.settings.contact
+        return {"email": c["email"], "name": self.loc(c.get("name"), lang)}
 
     def not_found(self, lang: str) -> PageSpec:
         return self.spec("notfound", lang, None, "notfound.html",
