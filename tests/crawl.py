@@ -13,7 +13,7 @@ from urllib.request import urlopen
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (tag, url)
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -24,7 +24,7 @@ class _Links(HTMLParser):
             self.ids.add(a["name"])
         for key in ("href", "src"):
             if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical", "alternate")):
-                self.links.append(a[key])
+                self.links.append((tag, a[key]))
 
 
 @dataclass
@@ -34,7 +34,7 @@ class CrawlResult:
     pages: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)
     broken: list[tuple[str, str, str]] = field(default_factory=list)
-    external: list[tuple[str, str]] = field(default_factory=list)
+    external: list[tuple[str, str, str]] = field(default_factory=list)  # (page, tag, url)
 
 
 def crawl(base_url: str, starts: list[str], public_base: str = "") -> CrawlResult:
@@ -72,14 +72,14 @@ def crawl(base_url: str, starts: list[str], public_base: str = "") -> CrawlResul
         parser = _Links()
         parser.feed(body.decode("utf-8"))
         pages[url] = parser
-        for link in parser.links:
+        for tag, link in parser.links:
             if link.startswith(("mailto:", "tel:")):
                 continue
             if public_base and link.startswith(public_base):
                 link = base_url + link[len(public_base):]
             target = urljoin(url, link)
             if not target.startswith(local_origin):
-                result.external.append((url, link))
+                result.external.append((url, tag, link))
                 continue
             if not target.startswith(base_url):
                 result.broken.append((url, link, "outside the site's sub-path"))
