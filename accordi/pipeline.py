@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+from . import outputs
 from .config import Paths, settings_from
 from .content import read_content
 from .errors import ContentFailure, ErrorCollector
@@ -73,6 +74,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildRep
     try:
         for spec in specs:
             staging.write(spec.output, renderer.render(spec))
+        for extra in outputs.all_files(site, router):
+            staging.write(extra.path, extra.data)
         staging.write(".nojekyll", b"")
         staging.copy_tree(paths.assets, "assets")
         if (paths.content / "documents").is_dir():
