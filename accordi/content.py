@@ -56,6 +56,37 @@ class RawContent:
         return path in self.failed
 
 
+class FileCache:
+    """Parsed files kept between builds; a file is parsed again only when its stat changes.
+
+    The live server and incremental builds re-read the tree on every edit: with this cache
+    only the edited file costs anything.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int, int], Source | None, list]] = {}
+
+    def load(self, path: Path, errors: ErrorCollector, parse) -> Source | None:
+        """`parse(path, collector)` through the cache, replaying its diagnostics."""
+        try:
+            st = path.stat()
+            signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            signature = (0, 0, 0)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != signature:
+            local = ErrorCollector(errors.root)
+            entry = (signature, parse(path, local), local.errors)
+            self._entries[path] = entry
+        errors.errors.extend(entry[2])
+        return entry[1]
+
+    def forget_missing(self, seen: set[Path]) -> None:
+        """Drop entries of files that no longer exist."""
+        for path in set(self._entries) - seen:
+            del self._entries[path]
+
+
 def _read(path: Path, errors: ErrorCollector) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -138,19 +169,30 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
     return Source(path, marked, body, body_line)
 
 
-def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") -> RawContent:
-    """Read and validate every file under `root`."""
+def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
+                 cache: FileCache | None = None) -> RawContent:
+    """Read and validate every file under `root` (unchanged files come from `cache`)."""
+    cache = cache or FileCache()
+    seen: set[Path] = set()
+
+    def cached(path: Path, kind: str, markdown: bool = False, foreign=None) -> Source | None:
+        seen.add(path)
+        if markdown:
+            return cache.load(path, errors,
+                              lambda p, e: load_markdown(p, kind, e, foreign=foreign))
+        return cache.load(path, errors, lambda p, e: load_yaml(p, kind, e))
+
     raw = RawContent(root)
     site_path = root / "site.yaml"
     if not site_path.is_file():
         errors.add(site_path, 0, "", "the site settings file is missing",
                    "create content/site.yaml (see the editors' guide in README.md)")
     else:
-        raw.site = load_yaml(site_path, "site", errors)
+        raw.site = cached(site_path, "site")
 
     themes_path = root / "themes.yaml"
     if themes_path.is_file():
-        themes = load_yaml(themes_path, "themes", errors)
+        themes = cached(themes_path, "themes")
         if themes:
             raw.themes = [Source(themes_path, Marked(item, _sub_marks(themes.marked, i)))
                           for i, item in enumerate(themes.data)]
@@ -162,7 +204,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
 
     for path in sorted((root / "partners").glob("*")):
         if path.suffix in (".yaml", ".yml") and path.is_file():
-            src = load_yaml(path, "partner", errors)
+            src = cached(path, "partner")
             if src:
                 raw.partners.append(src)
             else:
@@ -183,13 +225,13 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
             continue
         src: Source | None
         if m["lang"] == source_lang:
-            src = load_markdown(path, "agreement", errors)
+            src = cached(path, "agreement", markdown=True)
             if src:
                 raw.agreements.append(src)
         else:
             source_name = f"{m['stem']}.{source_lang}.md"
-            src = load_markdown(path, "agreementTranslation", errors,
-                                foreign={k: source_name for k in agreement_fields})
+            src = cached(path, "agreementTranslation", markdown=True,
+                         foreign={k: source_name for k in agreement_fields})
             if src:
                 raw.translations.setdefault(m["lang"], []).append(src)
         if src is None:
@@ -203,11 +245,12 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it") ->
             errors.add(path, 0, "", "the file name does not say its language",
                        "name pages <name>.it.md and <name>.en.md")
             continue
-        page = load_markdown(path, "page", errors)
+        page = cached(path, "page", markdown=True)
         if page:
             raw.pages.setdefault(m["stem"], {})[m["lang"]] = page
         else:
             raw.failed.add(path)
+    cache.forget_missing(seen)
     return raw
 
 

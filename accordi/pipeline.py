@@ -1,22 +1,16 @@
-"""The build as a flat list of steps: load, check, route, render, publish."""
+"""The build as the command line runs it: everything, into a fresh folder swapped into place."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
 
-from . import outputs
-from .config import Paths, settings_from
-from .content import read_content
+from .config import Paths
 from .errors import ContentFailure, ErrorCollector
-from .i18n import strings
-from .model import Site, build_site
+from .incremental import SiteBuilder
+from .model import Site
 from .publish import Staging
-from .render import PageRenderer
-from .routes import Router, reserved_segments
-from .views import PageSpec, Views
 
 
 @dataclass
@@ -32,57 +26,22 @@ class BuildReport:
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
               ) -> tuple[Site | None, ErrorCollector]:
     """Read, validate and cross-check content; the Site is None when errors stop the build."""
-    errors = ErrorCollector(paths.content)
-    raw = read_content(paths.content, errors)
-    if raw.site is None:
-        return None, errors
-    settings = settings_from(raw.site.data, as_of, base_url)
-    site = build_site(raw, settings, errors, reserved_segments())
-    return (None if errors.failed else site), errors
-
-
-def router_for(site: Site) -> Router:
-    """The router for this site's base URL."""
-    return Router(site.settings.base_path, site.settings.origin)
-
-
-def page_specs(site: Site, router: Router) -> list[PageSpec]:
-    """Every page, plus the root files that lead to the Italian home."""
-    views = Views(site, router)
-    specs = views.all()
-    source = site.settings.source_lang
-    home = next(s for s in specs if s.kind == "home" and s.lang == source)
-    missing = next(s for s in specs if s.kind == "notfound" and s.lang == source)
-    specs.append(dataclasses.replace(home, output="index.html"))
-    also = [{"lang": lg, "t": strings(lg), "home": router.url_for("home", lg)}
-            for lg in site.settings.languages[1:]]
-    specs.append(dataclasses.replace(missing, output="404.html",
-                                     context={**missing.context, "also": also}))
-    return specs
+    return SiteBuilder(paths, as_of, base_url).load()
 
 
 def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildReport:
     """Build the site into `paths.output`; raise ContentFailure, leaving output intact."""
     started = time.perf_counter()
-    site, errors = load_site(paths, as_of, base_url)
-    if site is None:
-        raise ContentFailure(errors)
-    router = router_for(site)
-    renderer = PageRenderer(site, router, paths.templates)
-    specs = page_specs(site, router)
+    changes = SiteBuilder(paths, as_of, base_url).update()
+    if not changes.ok:
+        raise ContentFailure(changes.errors)
     staging = Staging(paths.output)
     try:
-        for spec in specs:
-            staging.write(spec.output, renderer.render(spec))
-        for extra in outputs.all_files(site, router):
-            staging.write(extra.path, extra.data)
-        staging.write(".nojekyll", b"")
-        staging.copy_tree(paths.assets, "assets")
-        if (paths.content / "documents").is_dir():
-            staging.copy_tree(paths.content / "documents", "documents")
+        for path, data in sorted(changes.files.items()):
+            staging.write(path, data)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    return BuildReport(len(specs), len(staging.written), time.perf_counter() - started,
-                       [e.format() for e in errors.sorted()])
+    return BuildReport(changes.rendered, len(staging.written), time.perf_counter() - started,
+                       changes.warnings)

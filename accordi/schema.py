@@ -37,6 +37,28 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+# Published per-record schemas, for editors' editors: file name -> definition.
+PUBLISHED = {"site": "site", "themes": "themes", "partner": "partner",
+             "agreement": "agreement", "agreement-translation": "agreementTranslation",
+             "page": "page"}
+
+
+def standalone(name: str) -> dict[str, Any]:
+    """A self-contained schema for one kind of file (what `schema/<name>.schema.json` holds)."""
+    root, kind = schema(), PUBLISHED[name]
+    return {"$schema": root["$schema"], "$id": root["$id"].replace(
+                "content.schema.json", f"{name}.schema.json"),
+            "title": f"Accordi: {name}", "description": root["$defs"][kind]["description"]
+            if "description" in root["$defs"][kind] else root["description"],
+            "$ref": f"#/$defs/{kind}", "$defs": root["$defs"]}
+
+
+def published_files() -> dict[str, str]:
+    """File name -> JSON text of every published schema."""
+    return {f"{name}.schema.json": json.dumps(standalone(name), ensure_ascii=False, indent=2)
+            + "\n" for name in PUBLISHED}
+
+
 def properties_of(kind: str) -> set[str]:
     """Names of the fields a record of `kind` may have."""
     return set(schema()["$defs"][kind].get("properties", {}))
@@ -105,6 +127,8 @@ def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
         about = sch.get("description", "")
         return [(line, field, f"`{inst}` is not valid here",
                  about or f"it must match {value}")]
+    if kw in ("oneOf", "anyOf") and inst == "":
+        return [(line, field, "must not be empty", sch.get("description", ""))]
     if kw in ("oneOf", "anyOf") and "properties" not in sch:
         about = sch.get("description", "")
         ex = _example(sch)

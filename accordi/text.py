@@ -46,7 +46,8 @@ class Heading:
     text: str
 
 
-def _outside_fences(lines: list[str]):
+def outside_fences(lines: list[str]):
+    """(index, line) of every line that is not inside a fenced code block."""
     fenced = False
     for i, line in enumerate(lines):
         if FENCE.match(line.strip()):
@@ -59,7 +60,7 @@ def _outside_fences(lines: list[str]):
 def headings(body: str, first_line: int) -> list[Heading]:
     """Every `##` heading of a body, for checks that need lines (duplicate anchors)."""
     found = []
-    for i, line in _outside_fences(body.splitlines()):
+    for i, line in outside_fences(body.splitlines()):
         m = HEADING.match(line)
         if m:
             found.append(Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"]))
@@ -69,7 +70,7 @@ def headings(body: str, first_line: int) -> list[Heading]:
 def split_body(body: str) -> tuple[str, str]:
     """(summary, text): the prose before the first `##` heading, and the rest."""
     lines = body.splitlines(keepends=True)
-    for i, line in _outside_fences(lines):
+    for i, line in outside_fences(lines):
         if line.startswith("## "):
             return "".join(lines[:i]).strip(), "".join(lines[i:]).strip()
     return body.strip(), ""
@@ -110,7 +111,7 @@ LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)"            # [text](target)
 def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
     """(line, target) of every link whose scheme is not http(s), mailto or tel."""
     found = []
-    for i, line in _outside_fences(body.splitlines()):
+    for i, line in outside_fences(body.splitlines()):
         for m in LINK_TARGET.finditer(line):
             target = next(g for g in m.groups() if g is not None)
             scheme = target.split("/")[0]
@@ -123,6 +124,7 @@ class _Anchors(Treeprocessor):
     """Give ids to `##` headings and to the items of lists under them."""
 
     shift = 0
+    base_path = "/"
 
     def run(self, root: ET.Element) -> None:
         self.toc: list[tuple[str, str]] = []
@@ -148,6 +150,9 @@ class _Anchors(Treeprocessor):
             if ":" in href.split("/")[0] and not href.lower().startswith(ALLOWED_SCHEMES):
                 self.unsafe.append(href)
                 link.set("href", "#")
+            elif href.startswith("/") and not href.startswith("//"):
+                # `/it/accordi/x/` in content means this site's page, wherever it is served.
+                link.set("href", self.base_path + href[1:])
 
     def _number(self, lst: ET.Element, section: str) -> None:
         start = int(lst.get("start", "1")) if lst.tag == "ol" else 1
@@ -166,12 +171,13 @@ class _Anchors(Treeprocessor):
 class Renderer:
     """One reusable Markdown converter (building one is costly; resetting is cheap)."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str = "/") -> None:
         self._md = markdown.Markdown(extensions=["sane_lists", "fenced_code"],
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
         self._anchors = _Anchors(self._md)
+        self._anchors.base_path = base_path
         self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
 
     def render(self, source: str, shift: int = 0) -> Rendered:

@@ -6,6 +6,7 @@ it out. Markdown is converted once per body part and reused by every page that s
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,16 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from .dates import PartialDate
-from .i18n import Local, country_name, format_date, format_duration, format_size, localize, t
+from .i18n import (
+    Local,
+    country_name,
+    format_date,
+    format_duration,
+    format_size,
+    localize,
+    strings,
+    t,
+)
 from .model import Agreement, Body, Page, Partner, Site, Theme
 from .routes import Router
 from .text import Rendered, Renderer
@@ -32,14 +42,25 @@ class PageSpec:
     alternates: dict[str, str] = field(default_factory=dict)  # lang -> URL
 
 
+PageKey = tuple[str, str, "str | None"]  # (kind, language, record id)
+
+_MAKERS = {"home": "home", "agreements": "agreements_index", "agreement": "agreement",
+           "partners": "partners_index", "partner": "partner", "themes": "themes_index",
+           "theme": "theme", "page": "page", "notfound": "not_found", "root": "root",
+           "root404": "root_not_found"}
+
+
 class Views:
     """Builds PageSpecs for a Site."""
 
-    def __init__(self, site: Site, router: Router, renderer: Renderer | None = None):
+    def __init__(self, site: Site, router: Router, renderer: Renderer | None = None,
+                 html_cache: dict[tuple[str, int], Rendered] | None = None):
         self.site, self.router = site, router
-        self.renderer = renderer or Renderer()
+        self.renderer = renderer or Renderer(router.base_path)
         self.source = site.settings.source_lang
-        self._html: dict[tuple[str, str, str, int], Rendered] = {}
+        # Markdown source text -> HTML; shared across rebuilds, so an unchanged body is
+        # never converted twice.
+        self._html = {} if html_cache is None else html_cache
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -47,9 +68,10 @@ class Views:
         return localize(text, lang, self.source)
 
     def markdown(self, body: Body, part: str, shift: int = 0) -> Rendered:
-        key = (str(body.path), body.lang, part, shift)
+        source = getattr(body, part)
+        key = (source, shift)
         if key not in self._html:
-            self._html[key] = self.renderer.render(getattr(body, part), shift)
+            self._html[key] = self.renderer.render(source, shift)
         return self._html[key]
 
     def body_part(self, bodies: dict[str, Body], lang: str, part: str,
@@ -96,20 +118,47 @@ class Views:
 
     # -- pages -----------------------------------------------------------------------------
 
+    def page_keys(self) -> list[PageKey]:
+        """Every page of the site, in every language, as (kind, language, id)."""
+        s = self.site
+        out: list[PageKey] = []
+        for lang in s.settings.languages:
+            out.append(("home", lang, None))
+            out.append(("agreements", lang, None))
+            out += [("agreement", lang, a) for a in s.agreements]
+            out.append(("partners", lang, None))
+            out += [("partner", lang, p) for p in s.partners]
+            out.append(("themes", lang, None))
+            out += [("theme", lang, th) for th in s.themes]
+            out += [("page", lang, name) for name in s.pages]
+            out.append(("notfound", lang, None))
+        source = s.settings.source_lang
+        out += [("root", source, None), ("root404", source, None)]
+        return out
+
+    def output_of(self, key: PageKey) -> str:
+        """Where page `key` is written, without preparing its content."""
+        kind, lang, id = key
+        if kind == "root":
+            return "index.html"
+        if kind == "root404":
+            return "404.html"
+        if kind == "page":
+            id = self.site.pages[id].slug_for(lang)
+        return self.router.output_path(kind, lang, id)
+
+    def make(self, key: PageKey) -> PageSpec:
+        """The PageSpec of one page key."""
+        kind, lang, id = key
+        s = self.site
+        record = {"agreement": s.agreements, "partner": s.partners, "theme": s.themes,
+                  "page": s.pages}.get(kind)
+        maker = getattr(self, _MAKERS[kind])
+        return maker(record[id], lang) if record is not None else maker(lang)
+
     def all(self) -> list[PageSpec]:
         """Every page of the site, in every language."""
-        specs: list[PageSpec] = []
-        for lang in self.site.settings.languages:
-            specs.append(self.home(lang))
-            specs.append(self.agreements_index(lang))
-            specs += [self.agreement(a, lang) for a in self.site.agreements.values()]
-            specs.append(self.partners_index(lang))
-            specs += [self.partner(p, lang) for p in self.site.partners.values()]
-            specs.append(self.themes_index(lang))
-            specs += [self.theme(th, lang) for th in self.site.themes.values()]
-            specs += [self.page(pg, lang) for pg in self.site.pages.values()]
-            specs.append(self.not_found(lang))
-        return specs
+        return [self.make(k) for k in self.page_keys()]
 
     def home(self, lang: str) -> PageSpec:
         s = self.site
@@ -176,6 +225,17 @@ class Views:
         """The site's feedback contact, as content/site.yaml gives it."""
         c = self.site.settings.contact
         return {"email": c["email"], "name": self.loc(c.get("name"), lang)}
+
+    def root(self, lang: str) -> PageSpec:
+        """`/`: the home of the source language, whose switch offers the others."""
+        return dataclasses.replace(self.home(lang), output="index.html")
+
+    def root_not_found(self, lang: str) -> PageSpec:
+        """`/404.html`, what static hosts serve for any unknown address: every language."""
+        spec = self.not_found(lang)
+        also = [{"lang": lg, "t": strings(lg), "home": self.router.url_for("home", lg)}
+                for lg in self.site.settings.languages if lg != lang]
+        return dataclasses.replace(spec, output="404.html", context={**spec.context, "also": also})
 
     def not_found(self, lang: str) -> PageSpec:
         return self.spec("notfound", lang, None, "notfound.html",

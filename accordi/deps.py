@@ -1,0 +1,90 @@
+"""What each page shows, as record keys, so that an edit re-renders only the pages it touches.
+
+A page key depends on record keys such as ("agreement", id) (everything about it) or
+("agreement-item", id) (what a list shows of it). After an edit, the keys whose fingerprint
+changed are compared with each page's dependencies in the old and the new site: a page is
+rendered again when either mentions a changed key. ("frame",) is the navigation and footer
+every page carries; when it changes, everything is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from .model import Site
+from .views import PageKey
+
+Key = tuple
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha1(repr(value).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def fingerprints(site: Site) -> dict[Key, str]:
+    """A digest per record key: equal digests mean equal pages."""
+    fp: dict[Key, str] = {}
+    for a in site.agreements.values():
+        st = a.status
+        sources = [(a.source.data, a.source.body)] + [
+            (lang, t.data, t.body) for lang, t in sorted(a.translations.items())]
+        fp["agreement", a.id] = _digest((sources, st, a.extended_by, a.superseded_by))
+        fp["agreement-item", a.id] = _digest((a.title, a.object, a.type, st, a.signed,
+                                             a.end, a.partners, a.themes))
+    for p in site.partners.values():
+        fp["partner", p.id] = _digest(p.source.data)
+    for th in site.themes.values():
+        fp["theme", th.id] = _digest(th.source.data)
+    for pg in site.pages.values():
+        fp["page", pg.name] = _digest((pg.title, pg.description, pg.slug, pg.feedback,
+                                       [(b.lang, b.summary, b.text) for b in pg.bodies.values()]))
+    fp["frame",] = _digest((site.settings, [(pg.name, pg.title, pg.slug)
+                                            for pg in site.pages.values()]))
+    return fp
+
+
+def changed(old: dict[Key, str], new: dict[Key, str]) -> set[Key]:
+    """Record keys added, removed or altered, plus the collections they belong to."""
+    keys = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    collections = {"agreement-item": "agreement-items", "partner": "partners",
+                   "theme": "themes"}
+    keys |= {(collections[k[0]],) for k in keys if k[0] in collections}
+    return keys
+
+
+def _agreement_lists(site: Site, ids: Iterable[str]) -> set[Key]:
+    """Dependencies of a list of agreements: each item and the partners it names."""
+    out: set[Key] = set()
+    for aid in ids:
+        out.add(("agreement-item", aid))
+        a = site.agreements.get(aid)
+        if a:
+            out |= {("partner", p) for p in a.partners}
+    return out
+
+
+def dependencies(site: Site, key: PageKey) -> set[Key]:
+    """The record keys page `key` shows."""
+    kind, _lang, id = key
+    deps: set[Key] = {("frame",)}
+    if kind in ("home", "root"):
+        deps |= {("agreement-items",), ("partners",), ("themes",)}
+    elif kind == "agreements":
+        deps |= {("agreement-items",), ("partners",)}
+    elif kind in ("partners", "themes"):
+        deps |= {("agreement-items",), (kind,)}
+    elif kind == "agreement" and id in site.agreements:
+        a = site.agreements[id]
+        related = a.extends + a.supersedes + a.extended_by + a.superseded_by
+        deps |= {("agreement", id)} | {("partner", p) for p in a.partners}
+        deps |= {("theme", t) for t in a.themes} | _agreement_lists(site, related)
+    elif kind == "partner" and id in site.partners:
+        deps |= {("partner", id)} | _agreement_lists(
+            site, [a.id for a in site.partners[id].agreements])
+    elif kind == "theme" and id in site.themes:
+        deps |= {("theme", id)} | _agreement_lists(
+            site, [a.id for a in site.themes[id].agreements])
+    elif kind == "page":
+        deps.add(("page", id))
+    return deps

@@ -1,0 +1,142 @@
+"""Live preview for editors: build, watch, rebuild what changed, reload the open tab.
+
+The server binds to 127.0.0.1 unless told otherwise, serves only the preview folder, and
+never dies on a content mistake: the browser shows the mistakes (file:line, field, hint)
+while the last good build stays on disk, and the page comes back on its own once fixed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import mimetypes
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+
+from .config import Paths
+from .errors import ErrorCollector
+from .incremental import Changes, SiteBuilder
+
+# livereload adds this inline script to every HTML page it serves; the site's CSP forbids
+# inline scripts, so the preview (only the preview) allows this one by its hash.
+LIVE_SNIPPET = (
+    '(function(){var s=document.createElement("script");'
+    'var port=(window.location.port || (window.location.protocol == \'https:\' ? 443: 80));'
+    's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
+    'document.head.appendChild(s);})();'
+)
+LIVE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(LIVE_SNIPPET.encode()).digest()
+                                          ).decode() + "'"
+CSP_SCRIPT = re.compile(rb"(script-src [^;\"]*)")
+
+
+def write_changes(output: Path, changes: Changes) -> None:
+    """Apply an update to the preview folder, each file replaced in one step."""
+    root = output.resolve()
+    for rel, data in changes.files.items():
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            raise ValueError(f"refusing to write outside the preview folder: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    for rel in changes.removed:
+        target = (root / rel).resolve()
+        if target.is_relative_to(root) and target.is_file():
+            target.unlink()
+
+
+def error_page(errors: ErrorCollector) -> bytes:
+    """A page listing every content mistake, shown instead of the site until it is fixed."""
+    items = "".join(
+        f"<li><code>{html.escape(e.path)}:{e.line}</code> "
+        f"{'<strong>' + html.escape(e.field) + '</strong>: ' if e.field else ''}"
+        f"{html.escape(e.message)}"
+        f"{'<br><em>' + html.escape(e.hint) + '</em>' if e.hint else ''}</li>"
+        for e in errors.sorted())
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>Content errors</title></head><body>"
+        "<main><h1>The content has errors</h1>"
+        "<p>The preview shows the last good build again as soon as these are fixed. "
+        "Nothing was published.</p>"
+        f"<ul class=\"content-errors\">{items}</ul></main></body></html>"
+    ).encode()
+
+
+class Preview:
+    """The WSGI application the livereload server runs: the preview folder, or the errors."""
+
+    def __init__(self, builder: SiteBuilder, output: Path, log=print):
+        self.builder, self.output, self.log = builder, output.resolve(), log
+        self.errors: ErrorCollector | None = None
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        """Bring the preview up to date; content mistakes are shown, never raised."""
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                changes = self.builder.update()
+            except Exception as exc:  # a bug, not a content mistake: keep serving
+                self.log(f"internal error while rebuilding: {exc!r}")
+                raise
+            if not changes.ok:
+                self.errors = changes.errors
+                self.log(changes.errors.report())
+                return
+            self.errors = None
+            write_changes(self.output, changes)
+            self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.files)} files "
+                     f"written, {len(changes.removed)} removed in "
+                     f"{(time.perf_counter() - started) * 1000:.0f} ms")
+
+    def __call__(self, environ, start_response):
+        path = unquote(environ.get("PATH_INFO", "/"))
+        if self.errors is not None:
+            body = error_page(self.errors)
+            start_response("500 Content errors", [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        target = (self.output / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.output) or not target.is_file():
+            status, target = "404 Not Found", self.output / "404.html"
+            if not target.is_file():
+                start_response(status, [("Content-Type", "text/plain")])
+                return [b"not found"]
+        else:
+            status = "200 OK"
+        data = target.read_bytes()
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype == "text/html":
+            data = CSP_SCRIPT.sub(lambda m: m.group(1) + b" " + LIVE_HASH.encode(), data, 1)
+        if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
+            ctype += "; charset=utf-8"
+        start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store")])
+        return [data]
+
+
+def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Build into the preview folder and serve it with live reload until interrupted."""
+    base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    builder = SiteBuilder(paths, as_of, base_url)
+    app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
+    app.rebuild()
+    # livereload ignores changes within 3 s of the previous reload; every poll here runs one
+    # rebuild at most, so each change can reload the tab.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = Server(app)
+    for folder in (paths.content, paths.templates, paths.assets):
+        server.watch(str(folder), app.rebuild)
+    print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    server.serve(host=host, port=port, debug=False, restart_delay=0)

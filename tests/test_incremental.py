@@ -1,0 +1,175 @@
+"""Incremental rebuilds: an edit re-renders only what depends on it, and the result is the
+same, byte for byte, as a full build of the edited content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from accordi import pipeline
+from accordi.config import Paths
+from accordi.incremental import SiteBuilder
+from accordi.serve import write_changes
+from tests.conftest import make_site
+
+AS_OF = dt.date(2024, 1, 15)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    bump(path)
+
+
+def bump(path: Path) -> None:
+    """Make sure the edit is seen even within one tick of the file system clock."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+@pytest.fixture
+def live(tmp_path):
+    content = make_site(tmp_path)
+    preview = tmp_path / "preview"
+    builder = SiteBuilder(Paths(content=content, output=preview), AS_OF)
+    first = builder.update()
+    assert first.ok
+    write_changes(preview, first)
+    return content, preview, builder
+
+
+def same_as_full_build(content: Path, preview: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    pipeline.build(Paths(content=content, output=full), AS_OF)
+    assert tree(preview) == tree(full)
+
+
+EDITS = {
+    "body": lambda c: edit(c / "agreements/lisbona-2021.it.md",
+                           "hanno firmato un accordo", "hanno sottoscritto un accordo"),
+    "title": lambda c: edit(c / "agreements/lisbona-2021.it.md",
+                            'title: "Accordo di', 'title: "Intesa di'),
+    "partners": lambda c: edit(c / "agreements/ateneo-2021.it.md",
+                               "partners: [ateneo-esempio]", "partners: [ateneo-esempio, lisbona]"),
+    "themes": lambda c: edit(c / "agreements/lisbona-2021.it.md",
+                             "themes: [cultura, turismo]", "themes: [cultura]"),
+    "dates": lambda c: edit(c / "agreements/lisbona-2021.it.md", "duration: P3Y", "duration: P1Y"),
+    "translation": lambda c: edit(c / "agreements/lisbona-2021.en.md", "Lisbon", "Lisboa"),
+    "translation-removed": lambda c: (c / "agreements/lisbona-2021.en.md").unlink(),
+    "partner": lambda c: edit(c / "partners/lisbona.yaml", "en: Lisbon}", "en: Lisboa}"),
+    "theme": lambda c: edit(c / "themes.yaml", "Turismo", "Turismo e viaggi"),
+    "page": lambda c: edit(c / "pages/about.en.md", "title:", "title: New"),
+    "extends": lambda c: edit(c / "agreements/lisbona-2021.it.md", "themes: [cultura, turismo]",
+                              "themes: [cultura, turismo]\nextends: [lisbona-2012]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_an_edit_gives_the_same_site_as_a_full_build(live, tmp_path, name):
+    content, preview, builder = live
+    EDITS[name](content)
+    changes = builder.update()
+    assert changes.ok, changes.errors.report()
+    assert changes.files or changes.removed
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
+def test_a_new_agreement_and_its_removal(live, tmp_path):
+    content, preview, builder = live
+    source = (content / "agreements/ateneo-2019.it.md").read_text(encoding="utf-8")
+    new = content / "agreements/2024/lisbona-2024.it.md"
+    new.parent.mkdir()
+    new.write_text(re.sub(r"(?m)^signed: .*$", "signed: 2024-01-02", source)
+                   .replace("id: ateneo-2019", "id: lisbona-2024")
+                   .replace("expires: 2021-06-30", "expires: 2026-06-30")
+                   .replace("partners: [ateneo-esempio]", "partners: [lisbona]"),
+                   encoding="utf-8")
+    changes = builder.update()
+    assert changes.ok, changes.errors.report()
+    assert "it/accordi/lisbona-2024/index.html" in changes.files
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+    new.unlink()
+    changes = builder.update()
+    assert "it/accordi/lisbona-2024/index.html" in changes.removed
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path / "again")
+
+
+def test_a_body_edit_renders_only_its_two_pages(live):
+    content, _, builder = live
+    EDITS["body"](content)
+    changes = builder.update()
+    pages = sorted(p for p in changes.files if p.endswith(".html"))
+    assert changes.rendered == 2
+    assert pages == ["it/accordi/lisbona-2021/index.html"]  # the English twin did not change
+
+
+def test_a_title_edit_renders_the_pages_that_list_it(live):
+    content, _, builder = live
+    EDITS["title"](content)
+    changes = builder.update()
+    pages = {p for p in changes.files if p.endswith(".html")}
+    assert {"it/accordi/lisbona-2021/index.html", "it/accordi/index.html", "it/index.html",
+            "index.html", "it/partner/lisbona/index.html", "it/temi/cultura/index.html",
+            "it/temi/turismo/index.html"} <= pages
+    assert "it/partner/ateneo-esempio/index.html" not in pages
+    assert changes.rendered < 34
+
+
+def test_nothing_changed_renders_nothing(live):
+    _, _, builder = live
+    changes = builder.update()
+    assert changes.ok and changes.rendered == 0 and changes.files == {} and not changes.removed
+
+
+def test_a_broken_edit_keeps_the_last_good_build_and_recovers(live, tmp_path):
+    content, preview, builder = live
+    before = tree(preview)
+    path = content / "agreements/lisbona-2021.it.md"
+    good = path.read_text(encoding="utf-8")
+    edit(path, "signed: 2021-03-15", "signed: 2021-02-30")
+    changes = builder.update()
+    assert not changes.ok
+    assert "lisbona-2021.it.md:13" in changes.errors.report()
+    assert tree(preview) == before
+    time.sleep(0.01)
+    path.write_text(good, encoding="utf-8")
+    bump(path)
+    changes = builder.update()
+    assert changes.ok
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
+def test_template_and_asset_edits_are_picked_up(tmp_path):
+    import shutil
+
+    from accordi.config import PROJECT_ROOT
+    content = make_site(tmp_path)
+    templates, assets = tmp_path / "templates", tmp_path / "assets"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    shutil.copytree(PROJECT_ROOT / "assets", assets)
+    paths = Paths(content=content, output=tmp_path / "preview", templates=templates,
+                  assets=assets)
+    builder = SiteBuilder(paths, AS_OF)
+    write_changes(paths.output, builder.update())
+    edit(templates / "base.html", "<body>", "<body class=\"edited\">")
+    (assets / "css" / "site.css").write_text("body { color: #000; }\n")
+    bump(assets / "css" / "site.css")
+    changes = builder.update()
+    assert changes.rendered == len(builder.seen_keys)  # every page, for a template edit
+    assert b'class="edited"' in changes.files["it/index.html"]
+    assert changes.files["assets/css/site.css"] == b"body { color: #000; }\n"

@@ -1,0 +1,136 @@
+"""The live preview as an editor uses it: a real server process, real HTTP, real Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.request import urlopen
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch
+from tests.conftest import PYTHON, ROOT, make_site
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urlopen(url, timeout=5) as r:  # noqa: S310 - local server
+            return r.status, r.read().decode("utf-8")
+    except HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 20.0, step: float = 0.2):
+    """Poll until `predicate()` is truthy; the last value, or fail with the last seen."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+        except (URLError, ConnectionError, OSError) as exc:
+            last = exc
+            last_ok = False
+        else:
+            last_ok = bool(last)
+        if last_ok:
+            return last
+        time.sleep(step)
+    raise AssertionError(f"timed out; last seen: {last!r}")
+
+
+def touch_edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+@pytest.fixture
+def server(tmp_path):
+    content = make_site(tmp_path)
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [str(PYTHON), str(ROOT / "build.py"), "serve", "--content", str(content),
+         "--port", str(port), "--output", str(tmp_path / "preview"), "--as-of", "2024-01-15"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(base + "it/")[0] == 200)
+        yield content, base, proc, tmp_path / "serve.log"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_edit_break_and_fix_over_http(server):
+    content, base, proc, log = server
+    page = base + "it/accordi/lisbona-2021/"
+    status, html = fetch(page)
+    assert status == 200 and "hanno firmato un accordo" in html
+    path = content / "agreements/lisbona-2021.it.md"
+    touch_edit(path, "hanno firmato un accordo", "hanno sottoscritto un accordo")
+    wait_for(lambda: "hanno sottoscritto un accordo" in fetch(page)[1])
+
+    touch_edit(path, "signed: 2021-03-15", "signed: 2021-02-30")
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(fetch(page)))
+    assert "content/agreements/lisbona-2021.it.md:13" in html
+    assert "signed" in html and "February 2021 has 28 days" in html
+    assert "check the day against the source" in html
+    assert proc.poll() is None  # the server is still alive
+
+    touch_edit(path, "signed: 2021-02-30", "signed: 2021-03-15")
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(fetch(page)))
+    assert "hanno sottoscritto un accordo" in html
+    assert "Traceback" not in log.read_text()
+
+
+def test_binds_to_loopback_only(server):
+    _, base, proc, _ = server
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True)
+    if out.returncode == 0 and out.stdout.strip():
+        assert all("127.0.0.1:" in line for line in out.stdout.strip().splitlines())
+    else:  # no `ss`: read the kernel's table directly
+        hexport = f"{port:04X}"
+        rows = [r.split() for r in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+        listening = [r[1] for r in rows if r[1].endswith(":" + hexport) and r[3] == "0A"]
+        assert listening and all(addr.startswith("0100007F:") for addr in listening)
+    assert not Path("/proc/net/tcp6").exists() or not any(
+        r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A"
+        for r in Path("/proc/net/tcp6").read_text().splitlines()[1:])
+
+
+def test_an_open_tab_reloads_by_itself(server):
+    content, base, _, _ = server
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(base + "en/agreements/lisbona-2021/")
+        page.evaluate("window.__marker = 'still the first load'")
+        # Wait until livereload has connected before editing.
+        # (function predicates: the page's CSP refuses strings evaluated as code)
+        page.wait_for_function("() => !!(window.LiveReload && window.LiveReload.connector "
+                               "&& window.LiveReload.connector._connectionDesired)",
+                               timeout=10_000)
+        touch_edit(content / "agreements/lisbona-2021.en.md", "Lisbon", "Lisboa")
+        page.wait_for_function("() => document.body.innerText.includes('Lisboa')",
+                               timeout=20_000)
+        assert page.evaluate("window.__marker === undefined")  # a real reload happened
+        assert problems == []
+        browser.close()
