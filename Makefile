@@ -15,6 +15,10 @@ build: $(VENV)/.runtime
 check: $(VENV)/.runtime
 	$(PY) build.py check $(ARGS)
 
+## serve: live preview on http://127.0.0.1:8000/ that rebuilds and reloads as you edit
+serve: $(VENV)/.runtime
+	$(PY) build.py serve $(ARGS)
+
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
