@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def parser() -> argparse.ArgumentParser:
                    help="public URL of the site, may include a sub-path")
     b.add_argument("--output", type=Path, default=PROJECT_ROOT / "output",
                    help="output folder (default: output/)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="processes for rendering (default: one per core)")
+    b.add_argument("--cache", type=Path, default=PROJECT_ROOT / ".cache" / "build",
+                   help="persistent build cache (default: .cache/build/)")
+    b.add_argument("--no-cache", action="store_true", help="build from scratch")
     c = sub.add_parser("check", parents=[common], help="validate content without writing")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     s = sub.add_parser("serve", parents=[common], help="live preview with reload")
@@ -82,16 +88,17 @@ def run_check(args: argparse.Namespace, as_of: dt.date) -> int:
 
 
 def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
-    paths = Paths(content=args.content, output=args.output)
+    paths = Paths(content=args.content, output=args.output,
+                  cache=None if args.no_cache else args.cache)
     try:
-        report = pipeline.build(paths, as_of, args.base_url)
+        report = pipeline.build(paths, as_of, args.base_url, workers=max(1, args.jobs))
     except ContentFailure as failure:
         print(failure.collector.report(), file=sys.stderr)
         print(f"build stopped: {args.output} was left as it was", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    print(f"built {report.pages} pages ({report.files} files) into {args.output} "
+    print(f"built {report.pages} pages, {report.files} files into {args.output} "
           f"in {report.seconds:.2f} s, statuses as of {as_of.isoformat()}")
     return 0
 
@@ -119,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args, as_of)
     if args.command == "serve":
         from accordi.serve import serve  # livereload is only needed here
-        serve(Paths(content=args.content, output=args.output), as_of, args.host, args.port)
+        serve(Paths(content=args.content, output=args.output,
+                    cache=PROJECT_ROOT / ".cache" / "build"), as_of, args.host, args.port)
         return 0
     return run_build(args, as_of)
 

@@ -21,6 +21,7 @@ class Paths:
     output: Path
     templates: Path = PROJECT_ROOT / "templates"
     assets: Path = PROJECT_ROOT / "assets"
+    cache: Path | None = None  # persistent build cache; None builds from scratch
 
 
 @dataclass(frozen=True)

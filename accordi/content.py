@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .cache import BuildCache, digest
 from .errors import ErrorCollector
 from .yamlmarks import Marked, load
 
@@ -63,10 +64,11 @@ class FileCache:
     only the edited file costs anything.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: BuildCache | None = None) -> None:
         self._entries: dict[Path, tuple[tuple[int, int, int], Source | None, list]] = {}
+        self.store = store  # second level, on disk, by content hash
 
-    def load(self, path: Path, errors: ErrorCollector, parse) -> Source | None:
+    def load(self, path: Path, errors: ErrorCollector, parse, tag: str = "") -> Source | None:
         """`parse(path, collector)` through the cache, replaying its diagnostics."""
         try:
             st = path.stat()
@@ -75,8 +77,21 @@ class FileCache:
             signature = (0, 0, 0)
         entry = self._entries.get(path)
         if entry is None or entry[0] != signature:
-            local = ErrorCollector(errors.root)
-            entry = (signature, parse(path, local), local.errors)
+            entry = None
+            key = ""
+            if self.store is not None:
+                try:
+                    key = digest("parsed", tag, str(path), str(errors.root), path.read_bytes())
+                except OSError:
+                    key = ""
+                cached = self.store.get("parsed", key) if key else None
+                if cached is not None:
+                    entry = (signature, *cached)
+            if entry is None:
+                local = ErrorCollector(errors.root)
+                entry = (signature, parse(path, local), local.errors)
+                if key:
+                    self.store.put("parsed", key, entry[1:])
             self._entries[path] = entry
         errors.errors.extend(entry[2])
         return entry[1]
@@ -179,8 +194,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         seen.add(path)
         if markdown:
             return cache.load(path, errors,
-                              lambda p, e: load_markdown(p, kind, e, foreign=foreign))
-        return cache.load(path, errors, lambda p, e: load_yaml(p, kind, e))
+                              lambda p, e: load_markdown(p, kind, e, foreign=foreign), kind)
+        return cache.load(path, errors, lambda p, e: load_yaml(p, kind, e), kind)
 
     raw = RawContent(root)
     site_path = root / "site.yaml"

@@ -1,10 +1,11 @@
 """What each page shows, as record keys, so that an edit re-renders only the pages it touches.
 
 A page key depends on record keys such as ("agreement", id) (everything about it) or
-("agreement-item", id) (what a list shows of it). After an edit, the keys whose fingerprint
-changed are compared with each page's dependencies in the old and the new site: a page is
-rendered again when either mentions a changed key. ("frame",) is the navigation and footer
-every page carries; when it changes, everything is rendered.
+("agreement-item", id) (what a list shows of it); collections such as ("agreement-items",)
+stand for every member. A page's fingerprint digests the fingerprints of what it depends on
+(and the list of those keys, so that a record leaving a list changes it too), the templates
+and the code: a page is rendered again exactly when its fingerprint changes. ("frame",) is
+the navigation and footer every page carries.
 """
 
 from __future__ import annotations
@@ -41,16 +42,18 @@ def fingerprints(site: Site) -> dict[Key, str]:
                                        [(b.lang, b.summary, b.text) for b in pg.bodies.values()]))
     fp["frame",] = _digest((site.settings, [(pg.name, pg.title, pg.slug)
                                             for pg in site.pages.values()]))
+    for member, collection in COLLECTIONS.items():
+        fp[collection,] = _digest(sorted((k, v) for k, v in fp.items() if k[0] == member))
     return fp
 
 
-def changed(old: dict[Key, str], new: dict[Key, str]) -> set[Key]:
-    """Record keys added, removed or altered, plus the collections they belong to."""
-    keys = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
-    collections = {"agreement-item": "agreement-items", "partner": "partners",
-                   "theme": "themes"}
-    keys |= {(collections[k[0]],) for k in keys if k[0] in collections}
-    return keys
+def page_fingerprint(fp: dict[Key, str], key: PageKey, dependencies: set[Key],
+                     environment: str) -> str:
+    """A digest of everything page `key` shows: equal fingerprints, equal bytes."""
+    return _digest((key, environment, sorted((d, fp.get(d)) for d in dependencies)))
+
+
+COLLECTIONS = {"agreement-item": "agreement-items", "partner": "partners", "theme": "themes"}
 
 
 def _agreement_lists(site: Site, ids: Iterable[str]) -> set[Key]:

@@ -1,19 +1,24 @@
-"""The builder that keeps the last good build in memory and redoes only what an edit affects.
+"""The builder: renders what changed since the last build, in parallel when there is a lot.
 
-The command line uses it once (everything is new); the live server calls `update()` after
-each change: unchanged files are not parsed again, unchanged Markdown is not converted again,
-and only the pages whose dependencies changed are rendered. The result is the same, byte for
-byte, as a full build (the tests hold it to that).
+The command line runs it once per build; the live server keeps one and calls `update()`
+after every edit. Each page has a fingerprint of everything it shows (see `deps`); a page
+whose fingerprint matches the last published one is not rendered again. Unchanged content
+files are not parsed again and unchanged Markdown is not converted again (memory, then the
+on-disk cache). The result is the same, byte for byte, as a full one-process build: the
+tests hold it to that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import deps, outputs
+from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import FileCache, read_content
 from .errors import ErrorCollector
@@ -23,16 +28,19 @@ from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .views import PageKey, Views
 
+PARALLEL_FROM = 64  # pages: below this, starting processes costs more than it saves
+
 
 @dataclass
 class Changes:
-    """What one update produced: files to (re)write and files that disappeared."""
+    """What one update produced, relative to the previous build of the same output."""
 
     ok: bool
     errors: ErrorCollector
-    files: dict[str, bytes] = field(default_factory=dict)
-    removed: set[str] = field(default_factory=set)
-    rendered: int = 0  # pages rendered by this update
+    files: dict[str, bytes] = field(default_factory=dict)  # new or changed files
+    unchanged: set[str] = field(default_factory=set)        # same bytes as before
+    removed: set[str] = field(default_factory=set)          # gone since the previous build
+    rendered: int = 0                                       # pages rendered by this update
 
     @property
     def warnings(self) -> list[str]:
@@ -40,16 +48,15 @@ class Changes:
         return [e.format() for e in self.errors.sorted()]
 
 
-def _tree_signature(*roots: Path) -> tuple:
-    """Cheap change detector for templates, locales and assets: every file's stat."""
-    sig = []
+def _environment(*roots: Path) -> str:
+    """Digest of the templates, locales and code: what every page is rendered with."""
+    h = hashlib.sha1(code_version().encode(), usedforsecurity=False)
     for root in roots:
-        if root.is_dir():
-            for p in sorted(root.rglob("*")):
-                if p.is_file():
-                    st = p.stat()
-                    sig.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(sig)
+        for p in sorted(root.rglob("*")) if root.is_dir() else ():
+            if p.is_file():
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def _copy_tree(source: Path, prefix: str) -> dict[str, bytes]:
@@ -62,22 +69,36 @@ def _copy_tree(source: Path, prefix: str) -> dict[str, bytes]:
     return files
 
 
-class SiteBuilder:
-    """Builds a site and keeps what it needs to rebuild it after an edit."""
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
-    def __init__(self, paths: Paths, as_of: dt.date, base_url: str | None = None):
+
+# What forked workers render with (inherited from the parent, never pickled).
+_WORKER: tuple[Views, PageRenderer] | None = None
+
+
+def _render_chunk(chunk: list[tuple[PageKey, str]]) -> tuple[list[tuple[str, bytes]], list]:
+    views, renderer = _WORKER
+    pages = [(out, renderer.render(views.make(key)).encode("utf-8")) for key, out in chunk]
+    pending = views.store.take_pending() if views.store is not None else []
+    return pages, pending
+
+
+class SiteBuilder:
+    """Builds a site and remembers what it published, to redo only what changes."""
+
+    def __init__(self, paths: Paths, as_of: dt.date, base_url: str | None = None,
+                 store: BuildCache | None = None, workers: int = 1):
         self.paths, self.as_of, self.base_url = paths, as_of, base_url
-        self.files = FileCache()
-        self.html_cache: dict = {}
-        self.site: Site | None = None
-        self.fingerprints: dict = {}
-        self.digests: dict[str, str] = {}   # output path -> digest of the bytes written
-        self.seen_keys: set[PageKey] = set()
-        self.env_signature: tuple | None = None
-        self.router: Router | None = None
+        self.store, self.workers = store, workers
+        self.files = FileCache(store)
+        self.html_cache: dict | None = None
+        # output path -> (page fingerprint or "", digest, size) of the last good build
+        self.published: dict[str, tuple[str, str, int]] = (
+            store.manifest(str(paths.output.absolute())) if store else {})
 
     def load(self) -> tuple[Site | None, ErrorCollector]:
-        """Read and check the content (unchanged files from the cache)."""
+        """Read and check the content (unchanged files from the caches)."""
         errors = ErrorCollector(self.paths.content)
         raw = read_content(self.paths.content, errors, cache=self.files)
         if raw.site is None:
@@ -86,51 +107,89 @@ class SiteBuilder:
         site = build_site(raw, settings, errors, reserved_segments())
         return (None if errors.failed else site), errors
 
+    def _intact(self, path: str, size: int) -> bool:
+        try:
+            return (self.paths.output / path).stat().st_size == size
+        except OSError:
+            return False
+
     def update(self) -> Changes:
         """Bring the build up to date with the content; the first call builds everything."""
         site, errors = self.load()
         if site is None:
+            if self.store:
+                self.store.flush()
             return Changes(False, errors)
+        strings.cache_clear()  # locales may have been edited
         router = Router(site.settings.base_path, site.settings.origin)
-        env_signature = _tree_signature(self.paths.templates, self.paths.assets,
-                                        self.paths.content / "documents", LOCALES)
-        env_changed = env_signature != self.env_signature
-        if env_changed:
-            strings.cache_clear()
-        new_fp = deps.fingerprints(site)
-        changed = deps.changed(self.fingerprints, new_fp)
-        everything = (self.site is None or env_changed or router != self.router
-                      or ("frame",) in changed)
+        environment = _environment(self.paths.templates, LOCALES)
+        fp = deps.fingerprints(site)
+        views = Views(site, router, html_cache=self.html_cache, store=self.store)
         renderer = PageRenderer(site, router, self.paths.templates)
-        views = Views(site, router, html_cache=self.html_cache)
-        keys = views.page_keys()
-        old = self.site
-        todo = [k for k in keys if everything or k not in self.seen_keys
-                or deps.dependencies(site, k) & changed
-                or deps.dependencies(old, k) & changed]
-        files: dict[str, bytes] = {}
-        for key in todo:
-            spec = views.make(key)
-            files[spec.output] = renderer.render(spec).encode("utf-8")
-        for extra in outputs.all_files(site, router):
-            files[extra.path] = extra.data
-        files[".nojekyll"] = b""
-        if env_changed:
-            files.update(_copy_tree(self.paths.assets, "assets"))
-            files.update(_copy_tree(self.paths.content / "documents", "documents"))
-            copied = {p for p in files if p.startswith(("assets/", "documents/"))}
+        changes = Changes(True, errors)
+        current: dict[str, tuple[str, str, int]] = {}
+        todo: list[tuple[PageKey, str, str]] = []
+        for key in views.page_keys():
+            out = views.output_of(key)
+            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key), environment)
+            previous = self.published.get(out)
+            if previous and previous[0] == page_fp and self._intact(out, previous[2]):
+                changes.unchanged.add(out)
+                current[out] = previous
+            else:
+                todo.append((key, out, page_fp))
+        fingerprints = {out: page_fp for _, out, page_fp in todo}
+        for out, data in self._render(views, renderer, todo):
+            self._compare(changes, current, out, fingerprints[out], data)
+        changes.rendered = len(todo)
+        extras = {f.path: f.data for f in outputs.all_files(site, router)}
+        extras[".nojekyll"] = b""
+        extras.update(_copy_tree(self.paths.assets, "assets"))
+        extras.update(_copy_tree(self.paths.content / "documents", "documents"))
+        for path, data in extras.items():
+            self._compare(changes, current, path, "", data)
+        changes.removed = set(self.published) - set(current)
+        self.published = current
+        if self.store:
+            self.store.flush()
+        return changes
+
+    def _compare(self, changes: Changes, current: dict, path: str, fingerprint: str,
+                 data: bytes) -> None:
+        """File `path` is new or changed, or has the same bytes as in the previous build."""
+        digest, previous = _sha1(data), self.published.get(path)
+        current[path] = (fingerprint, digest, len(data))
+        if previous and previous[1] == digest and self._intact(path, len(data)):
+            changes.unchanged.add(path)
         else:
-            copied = {p for p in self.digests if p.startswith(("assets/", "documents/"))}
-        current = {views.output_of(k) for k in keys} | set(files) | copied
-        removed = set(self.digests) - current
-        fresh = {}
-        for path, data in files.items():
-            digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-            if self.digests.get(path) != digest:
-                fresh[path] = data
-                self.digests[path] = digest
-        for path in removed:
-            del self.digests[path]
-        self.site, self.router, self.fingerprints = site, router, new_fp
-        self.seen_keys, self.env_signature = set(keys), env_signature
-        return Changes(True, errors, fresh, removed, len(todo))
+            changes.files[path] = data
+
+    def _render(self, views: Views, renderer: PageRenderer, todo: list):
+        """(output path, bytes) of every page to render: in processes when it pays."""
+        work = [(key, out) for key, out, _ in todo]
+        if self.workers <= 1 or len(work) < PARALLEL_FROM or os.name != "posix":
+            for key, out in work:
+                yield out, renderer.render(views.make(key)).encode("utf-8")
+            return
+        global _WORKER
+        _WORKER = (views, renderer)
+        if self.store:
+            self.store.close()  # each process opens its own connection
+        # Both languages of a record in one chunk: they share its Markdown.
+        work.sort(key=lambda item: (item[0][0], item[0][2] or "", item[0][1]))
+        size = max(8, len(work) // (self.workers * 8))
+        chunks = [work[i:i + size] for i in range(0, len(work), size)]
+        context = multiprocessing.get_context("fork")
+        try:
+            with context.Pool(self.workers) as pool:
+                for pages, pending in pool.imap(_render_chunk, chunks):
+                    if self.store:
+                        self.store.add_pending(pending)
+                    yield from pages
+        finally:
+            _WORKER = None
+
+    def publish_manifest(self) -> None:
+        """Record what is now in the output folder, for the next build to compare with."""
+        if self.store:
+            self.store.save_manifest(str(self.paths.output.absolute()), self.published)

@@ -74,6 +74,15 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
+    def link(self, previous: Path, rel: str) -> None:
+        """Reuse an unchanged file of the previous output (a hard link; a copy if impossible)."""
+        target = self._target(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
+
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder (assets) under `rel`, in a stable order, skipping dotfiles."""
         for path in sorted(source.rglob("*")):

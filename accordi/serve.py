@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import mimetypes
+import os
 import re
 import sys
 import threading
@@ -21,6 +22,7 @@ from urllib.parse import unquote
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 
+from .cache import BuildCache
 from .config import Paths
 from .errors import ErrorCollector
 from .incremental import Changes, SiteBuilder
@@ -96,6 +98,7 @@ class Preview:
                 return
             self.errors = None
             write_changes(self.output, changes)
+            self.builder.publish_manifest()
             self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.files)} files "
                      f"written, {len(changes.removed)} removed in "
                      f"{(time.perf_counter() - started) * 1000:.0f} ms")
@@ -129,7 +132,8 @@ class Preview:
 def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    builder = SiteBuilder(paths, as_of, base_url)
+    store = BuildCache(paths.cache) if paths.cache else None
+    builder = SiteBuilder(paths, as_of, base_url, store=store, workers=os.cpu_count() or 1)
     app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
     app.rebuild()
     # livereload ignores changes within 3 s of the previous reload; every poll here runs one

@@ -7,12 +7,14 @@ it out. Markdown is converted once per body part and reused by every page that s
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from babel.numbers import format_currency
 from markupsafe import Markup
 
+from .cache import BuildCache, digest
 from .dates import PartialDate
 from .i18n import (
     Local,
@@ -44,6 +46,23 @@ class PageSpec:
 
 PageKey = tuple[str, str, "str | None"]  # (kind, language, record id)
 
+
+class LRU(OrderedDict):
+    """A small most-recently-used dict: a body is shown by few pages, one after another."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key):
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
 _MAKERS = {"home": "home", "agreements": "agreements_index", "agreement": "agreement",
            "partners": "partners_index", "partner": "partner", "themes": "themes_index",
            "theme": "theme", "page": "page", "notfound": "not_found", "root": "root",
@@ -54,13 +73,15 @@ class Views:
     """Builds PageSpecs for a Site."""
 
     def __init__(self, site: Site, router: Router, renderer: Renderer | None = None,
-                 html_cache: dict[tuple[str, int], Rendered] | None = None):
+                 html_cache: dict[tuple[str, int], Rendered] | None = None,
+                 store: BuildCache | None = None):
         self.site, self.router = site, router
         self.renderer = renderer or Renderer(router.base_path)
         self.source = site.settings.source_lang
-        # Markdown source text -> HTML; shared across rebuilds, so an unchanged body is
-        # never converted twice.
-        self._html = {} if html_cache is None else html_cache
+        # Markdown source text -> HTML, in memory across rebuilds and on disk across builds,
+        # so that an unchanged body is never converted twice.
+        self._html = LRU(512) if html_cache is None else html_cache
+        self.store = store
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -71,7 +92,15 @@ class Views:
         source = getattr(body, part)
         key = (source, shift)
         if key not in self._html:
-            self._html[key] = self.renderer.render(source, shift)
+            stored = None
+            if self.store is not None:
+                stored_key = digest("markdown", source, str(shift), self.router.base_path)
+                stored = self.store.get("markdown", stored_key)
+            if stored is None:
+                stored = self.renderer.render(source, shift)
+                if self.store is not None:
+                    self.store.put("markdown", stored_key, stored)
+            self._html[key] = stored
         return self._html[key]
 
     def body_part(self, bodies: dict[str, Body], lang: str, part: str,

@@ -12,23 +12,24 @@ import random
 import sys
 from pathlib import Path
 
-WORDS_IT = ("le parti si impegnano a promuovere iniziative comuni nel campo della cultura "
+TEXT_IT = ("le parti si impegnano a promuovere iniziative comuni nel campo della cultura "
             "dell'innovazione e dello sviluppo economico del territorio anche mediante "
             "scambi di buone pratiche progetti congiunti e la partecipazione a bandi "
-            "nazionali e internazionali nel rispetto delle rispettive competenze").split()
-WORDS_EN = ("the parties undertake to promote joint initiatives in the field of culture "
+            "nazionali e internazionali nel rispetto delle rispettive competenze")
+TEXT_EN = ("the parties undertake to promote joint initiatives in the field of culture "
             "innovation and the economic development of the area also through exchanges of "
             "good practice joint projects and participation in national and international "
-            "calls within their respective competences").split()
+            "calls within their respective competences")
+WORDS_IT, WORDS_EN = tuple(TEXT_IT.split()), tuple(TEXT_EN.split())
 TYPES = ["protocollo-intesa", "memorandum", "accordo-collaborazione", "accordo-cooperazione",
          "dichiarazione-programmatica"]
 
 
-def _sentence(rng: random.Random, words: list[str], n: int) -> str:
+def _sentence(rng: random.Random, words: tuple[str, ...], n: int) -> str:
     return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
 
 
-def _body(rng: random.Random, words: list[str], article: str) -> str:
+def _body(rng: random.Random, words: tuple[str, ...], article: str) -> str:
     parts = [_sentence(rng, words, 40), ""]
     for art in range(1, 7):
         parts.append(f"## {article} {art} — {_sentence(rng, words, 3)[:-1]}")

@@ -1,0 +1,124 @@
+"""The persistent build cache: what a warm build can reuse from the previous one.
+
+One SQLite file under .cache/build/ holds parsed content files (by content hash), converted
+Markdown (by source hash) and the manifest of the last published output (path -> page
+fingerprint, digest, size). Every key is salted with the code version, so a change
+to the generator invalidates everything it could affect. A missing or unreadable cache only
+makes a build slower, never different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+import markdown
+import yaml
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def code_version() -> str:
+    """A digest of the generator's code, locales and schema, and of the libraries it uses."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".json", ".md") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    h.update(f"{markdown.__version__} {yaml.__version__}".encode())
+    return h.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-1 of the parts, salted with the code version."""
+    h = hashlib.sha1(code_version().encode(), usedforsecurity=False)
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class BuildCache:
+    """Key-value tables in one SQLite file; safe to share between a build's processes."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "cache.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._pending: dict[str, list[tuple[str, bytes]]] = {}
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            for table in ("parsed", "markdown"):
+                self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                                 "(key TEXT PRIMARY KEY, value BLOB)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS manifest (output TEXT, path TEXT, "
+                             "fingerprint TEXT, digest TEXT, size INTEGER, "
+                             "PRIMARY KEY (output, path))")
+        return self._db
+
+    def get(self, table: str, key: str):
+        """The cached value, or None."""
+        try:
+            row = self.db.execute(f"SELECT value FROM {table} WHERE key=?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def put(self, table: str, key: str, value) -> None:
+        """Remember a value (written on `flush`)."""
+        self._pending.setdefault(table, []).append(
+            (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def flush(self) -> None:
+        """Write pending values in one transaction."""
+        if not self._pending:
+            return
+        with self.db:
+            for table, rows in self._pending.items():
+                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+        self._pending.clear()
+
+    def take_pending(self) -> list[tuple[str, str, bytes]]:
+        """Values not yet written, handed over (a worker process gives them to the parent)."""
+        rows = [(table, key, value) for table, items in self._pending.items()
+                for key, value in items]
+        self._pending.clear()
+        return rows
+
+    def add_pending(self, rows: list[tuple[str, str, bytes]]) -> None:
+        """Values another process computed, to write on `flush`."""
+        for table, key, value in rows:
+            self._pending.setdefault(table, []).append((key, value))
+
+    def manifest(self, output: str) -> dict[str, tuple[str, str, int]]:
+        """What the last build published in `output`: path -> (fingerprint, digest, size)."""
+        try:
+            return {row[0]: tuple(row[1:]) for row in self.db.execute(
+                "SELECT path, fingerprint, digest, size FROM manifest WHERE output=?",
+                (output,))}
+        except sqlite3.Error:
+            return {}
+
+    def save_manifest(self, output: str, rows: dict[str, tuple[str, str, int]]) -> None:
+        """Replace the manifest of `output` with the build just published there."""
+        with self.db:
+            self.db.execute("DELETE FROM manifest WHERE output=?", (output,))
+            self.db.executemany("INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
+                                [(output, p, *v) for p, v in sorted(rows.items())])
+
+    def close(self) -> None:
+        """Flush and close (before forking, and at the end)."""
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None

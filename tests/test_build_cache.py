@@ -1,0 +1,98 @@
+"""Parallel cold builds, the persistent cache and unchanged files: behaviour, not speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from accordi import pipeline
+from accordi.cache import BuildCache
+from accordi.config import Paths
+from bench.generate import generate
+from tests.conftest import make_site
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_parallel_build_is_byte_identical_to_a_one_process_build(tmp_path):
+    content = generate(60, tmp_path / "content")
+    one = pipeline.build(Paths(content=content, output=tmp_path / "one"), AS_OF, workers=1)
+    two = pipeline.build(Paths(content=content, output=tmp_path / "two"), AS_OF, workers=2)
+    assert one.pages == two.pages > 120
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_warm_build_renders_nothing_and_keeps_unchanged_files(tmp_path):
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
+    cold = pipeline.build(paths, AS_OF)
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
+              for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    warm = pipeline.build(paths, AS_OF)
+    assert cold.pages == 34 and warm.pages == 0
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
+             for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert after == before  # same files: a sync by modification time uploads nothing
+
+
+def test_an_edit_rewrites_only_what_changed(tmp_path):
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
+    pipeline.build(paths, AS_OF)
+    stamps = {p.relative_to(paths.output).as_posix(): p.stat().st_ino
+              for p in paths.output.rglob("*") if p.is_file()}
+    source = content / "agreements/lisbona-2021.it.md"
+    source.write_text(source.read_text().replace("hanno firmato", "hanno sottoscritto"))
+    report = pipeline.build(paths, AS_OF)
+    assert report.pages == 2
+    new = {p.relative_to(paths.output).as_posix(): p.stat().st_ino
+           for p in paths.output.rglob("*") if p.is_file()}
+    rewritten = sorted(p for p in new if new[p] != stamps.get(p))
+    assert rewritten == ["it/accordi/lisbona-2021/index.html"]
+    fresh = tmp_path / "fresh"
+    pipeline.build(Paths(content=content, output=fresh), AS_OF)
+    assert tree(paths.output) == tree(fresh)
+
+
+def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_path):
+    import shutil
+
+    from accordi.config import PROJECT_ROOT
+    content = make_site(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    paths = Paths(content=content, output=tmp_path / "out", templates=templates,
+                  cache=tmp_path / "cache")
+    pipeline.build(paths, AS_OF)
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("<body>", '<body class="x">'))
+    report = pipeline.build(paths, AS_OF)
+    assert report.pages == 34
+    assert b'<body class="x">' in (paths.output / "it/index.html").read_bytes()
+    fresh = tmp_path / "fresh"
+    pipeline.build(Paths(content=content, output=fresh, templates=templates), AS_OF)
+    assert tree(paths.output) == tree(fresh)
+
+
+def test_an_unreadable_cache_only_costs_time(tmp_path):
+    content = make_site(tmp_path)
+    cache = tmp_path / "cache"
+    paths = Paths(content=content, output=tmp_path / "out", cache=cache)
+    pipeline.build(paths, AS_OF)
+    store = BuildCache(cache)
+    with store.db:
+        store.db.execute("UPDATE markdown SET value = x'00'")
+        store.db.execute("UPDATE parsed SET value = x'00'")
+    store.close()
+    (paths.output / "it/index.html").write_text("tampered")
+    pipeline.build(paths, AS_OF)
+    fresh = tmp_path / "fresh"
+    pipeline.build(Paths(content=content, output=fresh), AS_OF)
+    assert tree(paths.output) == tree(fresh)
+    assert os.path.getsize(paths.output / "it/index.html") > 1000
