@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS   ?=
 
-.PHONY: build serve check test lint golden audit clean system-deps tools
+.PHONY: build serve check test lint golden audit bench clean system-deps tools
 
 ## build: create the virtual environment, install pinned dependencies, build output/
 build: $(VENV)/.runtime
@@ -49,6 +49,10 @@ test: $(VENV)/.dev system-deps tools
 ## audit: Lighthouse on key pages of both languages (scores in test-artifacts/lighthouse/)
 audit: $(VENV)/.dev system-deps tools
 	$(PY) -m pytest -s tests/audit_lighthouse.py
+
+## bench: cold, warm and one-file-edit builds of 1,000 and 10,000 synthetic agreements
+bench: $(VENV)/.runtime
+	$(PY) -m bench.run $(ARGS)
 
 ## golden: regenerate tests/golden/ from tests/fixtures/site/ (review the diff!)
 golden: $(VENV)/.runtime

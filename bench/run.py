@@ -1,0 +1,108 @@
+"""`make bench`: cold, warm and one-file-edit builds of synthetic corpora, with peak memory.
+
+    python -m bench.run                 # N = 1,000 and 10,000
+    python -m bench.run 200 --runs 1    # any sizes, fewer runs
+
+Each figure is the median of several runs. Cold: empty cache and output. Warm: the same
+build again, nothing changed. Edit: one agreement changed, rebuilt the way the live server
+does it (a long-lived builder, in process). Tests run this at a tiny size to prove it works;
+they never assert its timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from accordi.cache import BuildCache
+from accordi.config import PROJECT_ROOT, Paths
+from accordi.incremental import SiteBuilder
+from accordi.serve import write_changes
+from bench.generate import generate
+
+
+def measured_build(content: Path, output: Path, cache: Path, jobs: int) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "bench.measure", str(content), str(output),
+                           str(cache), str(jobs)], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def edit_times(content: Path, work: Path, runs: int) -> list[float]:
+    """Seconds per one-file rebuild in a long-lived builder, as the live server runs it."""
+    store = BuildCache(work / "edit-cache")
+    builder = SiteBuilder(Paths(content=content, output=work / "edit-out",
+                                cache=work / "edit-cache"), dt.date(2026, 1, 1),
+                          store=store, workers=os.cpu_count() or 1)
+    write_changes(builder.paths.output, builder.update())
+    target = sorted((content / "agreements").rglob("*.it.md"))[len(builder.published) % 7]
+    original = target.read_text(encoding="utf-8")
+    times = []
+    for i in range(runs):
+        target.write_text(original.replace("## Art. 1 —", f"Modifica {i}.\n\n## Art. 1 —", 1),
+                          encoding="utf-8")
+        started = time.perf_counter()
+        changes = builder.update()
+        write_changes(builder.paths.output, changes)
+        times.append(time.perf_counter() - started)
+        assert changes.ok and changes.rendered >= 1
+    target.write_text(original, encoding="utf-8")
+    store.close()
+    return times
+
+
+def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:
+    corpus = keep / f"corpus-{n}"
+    if not (corpus / "site.yaml").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate(n, corpus)
+    with tempfile.TemporaryDirectory(prefix="accordi-bench-") as tmp:
+        work = Path(tmp)
+        cold, warm = [], []
+        for i in range(runs):
+            out, cache = work / f"out{i}", work / f"cache{i}"
+            cold.append(measured_build(corpus, out, cache, jobs))
+            warm.append(measured_build(corpus, out, cache, jobs))
+        edits = edit_times(corpus, work, max(3, runs))
+    return {
+        "n": n, "pages": cold[0]["pages"],
+        "cold": statistics.median(r["seconds"] for r in cold),
+        "warm": statistics.median(r["seconds"] for r in warm),
+        "warm_pages": max(r["pages"] for r in warm),
+        "edit": statistics.median(edits),
+        "rss": max(r["rss_mb"] for r in cold + warm),
+        "worker_rss": max(r["worker_rss_mb"] for r in cold + warm),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--corpora", type=Path, default=PROJECT_ROOT / ".cache" / "bench")
+    args = p.parse_args(argv)
+    args.corpora.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, build with {args.jobs} processes, "
+          f"median of {args.runs} runs")
+    print(f"{'agreements':>10} {'pages':>7} {'cold s':>8} {'warm s':>8} {'edit s':>8} "
+          f"{'peak MB (main + largest worker)':>32}")
+    for n in args.sizes:
+        r = bench(n, args.runs, args.jobs, args.corpora)
+        print(f"{r['n']:>10,} {r['pages']:>7,} {r['cold']:>8.2f} {r['warm']:>8.2f} "
+              f"{r['edit']:>8.3f} {r['rss']:>18.0f} + {r['worker_rss']:.0f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

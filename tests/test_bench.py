@@ -1,0 +1,30 @@
+"""The benchmark runs (at a tiny size): its corpus is valid content and its table prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accordi import pipeline
+from accordi.config import Paths
+from bench import run
+from bench.generate import generate
+
+
+def test_the_synthetic_corpus_is_valid_and_shaped_like_real_protocols(tmp_path):
+    content = generate(40, tmp_path / "content")
+    site, errors = pipeline.load_site(Paths(content=content, output=tmp_path / "o"),
+                                      dt.date(2026, 1, 1))
+    assert site is not None, errors.report()
+    assert len(site.agreements) == 40 and len(site.themes) == 20 and len(site.partners) == 2
+    assert all(set(a.bodies) == {"it", "en"} for a in site.agreements.values())
+    words = len(next(iter(site.agreements.values())).bodies["it"].text.split())
+    assert 500 < words < 1500
+
+
+def test_the_benchmark_prints_its_table(tmp_path, capsys):
+    assert run.main(["12", "--runs", "1", "--corpora", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("machine: ")
+    row = out[2].split()
+    assert row[0] == "12" and int(row[1].replace(",", "")) > 24
+    assert all(float(x) > 0 for x in row[2:5])
