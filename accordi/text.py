@@ -18,7 +18,6 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 ARTICLE = re.compile(r"^(?:art\.?|articolo|article)\s*(\d+[a-z]?)\b", re.IGNORECASE)
-HEADING = re.compile(r"^##\s+(?P<text>.+?)(?:\s*\{#(?P<id>[^}\s]+)\})?\s*$")
 FENCE = re.compile(r"^(```|~~~)")
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
@@ -57,14 +56,40 @@ def outside_fences(lines: list[str]):
             yield i, line
 
 
+def _fenced_lines(body: str) -> set[int]:
+    """Indexes of the lines inside fenced code blocks (none, cheaply, when there are none)."""
+    if "```" not in body and "~~~" not in body:
+        return set()
+    inside: set[int] = set()
+    fenced = False
+    for i, line in enumerate(body.splitlines()):
+        if FENCE.match(line.strip()):
+            fenced = not fenced
+            inside.add(i)
+        elif fenced:
+            inside.add(i)
+    return inside
+
+
+def _matches(pattern: re.Pattern, body: str):
+    """(line index, match) of every match outside fenced code, scanning the text once."""
+    fenced = _fenced_lines(body)
+    line, last = 0, 0
+    for m in pattern.finditer(body):
+        line += body.count("\n", last, m.start())
+        last = m.start()
+        if line not in fenced:
+            yield line, m
+
+
+HEADING_LINE = re.compile(r"^##[ \t]+(?P<text>.+?)(?:[ \t]*\{#(?P<id>[^}\s]+)\})?[ \t]*$",
+                          re.MULTILINE)
+
+
 def headings(body: str, first_line: int) -> list[Heading]:
     """Every `##` heading of a body, for checks that need lines (duplicate anchors)."""
-    found = []
-    for i, line in outside_fences(body.splitlines()):
-        m = HEADING.match(line)
-        if m:
-            found.append(Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"]))
-    return found
+    return [Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"])
+            for i, m in _matches(HEADING_LINE, body)]
 
 
 def split_body(body: str) -> tuple[str, str]:
@@ -103,20 +128,20 @@ def _take_explicit_id(heading: ET.Element) -> str | None:
     return m.group(1)
 
 
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)"            # [text](target)
-                         r"|^\s*\[[^\]]+\]:\s*<?(\S+)"        # [ref]: target
-                         r"|<([a-zA-Z][\w+.-]*:[^>\s]*)>")      # <scheme:autolink>
+LINK_TARGET = re.compile(r"\]\([ \t]*<?([^)\s>]*)"          # [text](target)
+                         r"|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(\S+)"  # [ref]: target
+                         r"|<([a-zA-Z][\w+.-]*:[^>\s]*)>",      # <scheme:autolink>
+                         re.MULTILINE)
 
 
 def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
     """(line, target) of every link whose scheme is not http(s), mailto or tel."""
     found = []
-    for i, line in outside_fences(body.splitlines()):
-        for m in LINK_TARGET.finditer(line):
-            target = next(g for g in m.groups() if g is not None)
-            scheme = target.split("/")[0]
-            if ":" in scheme and not target.lower().startswith(ALLOWED_SCHEMES):
-                found.append((first_line + i, target))
+    for i, m in _matches(LINK_TARGET, body):
+        target = next(g for g in m.groups() if g is not None)
+        scheme = target.split("/")[0]
+        if ":" in scheme and not target.lower().startswith(ALLOWED_SCHEMES):
+            found.append((first_line + i, target))
     return found
 
 

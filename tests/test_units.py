@@ -600,3 +600,38 @@ def test_exception_before_commit_keeps_the_old_output(tmp_path, monkeypatch):
     assert [p.name for p in output.iterdir()] == ["index.html"]
     assert (output / "index.html").read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_the_compiled_validator_agrees_with_the_reference_one():
+    """The quick path may only ever say "valid" when the reference validator would."""
+    import fastjsonschema
+    from jsonschema import Draft202012Validator
+
+    from accordi import schema as content_schema
+    root = content_schema.schema()
+    samples = {
+        "agreement": [{"id": "a", "title": "t", "type": "memorandum", "object": "o",
+                       "partners": ["p"], "signed": 2012, "sources": [{"title": "s"}]},
+                      {"id": "A", "title": "t"}, {"signed": "2012-1"}, {"status": {}},
+                      {"id": "a", "title": "t", "type": "memorandum", "object": "o",
+                       "partners": ["p", "p"], "signed": "2012", "sources": []},
+                      {"id": "a", "title": "t", "type": "memorandum", "object": "o",
+                       "partners": ["p"], "signed": "2012-01-01", "sources": [{"title": ""}],
+                       "renewals": [{}], "expense": {"note": {"en": "x"}}}],
+        "partner": [{"id": "x", "kind": "city", "name": "X", "country": "IT",
+                     "description": {"it": "d"}, "location": {"lat": 91, "lon": 0}},
+                    {"id": "x", "kind": "city", "name": {"it": "X", "de": "X"},
+                     "country": "IT", "description": "d"}],
+        "site": [{}], "themes": [[], [{"id": "a", "name": "n", "description": "d"}]],
+        "page": [{"title": "t", "slug": "a b"}, {"title": "t", "feedback": True}],
+    }
+    for kind, items in samples.items():
+        full = Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
+        fast = fastjsonschema.compile({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
+        for item in items:
+            try:
+                fast(item)
+                fast_ok = True
+            except fastjsonschema.JsonSchemaException:
+                fast_ok = False
+            assert fast_ok == full.is_valid(item), (kind, item)
