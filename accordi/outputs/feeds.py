@@ -132,9 +132,11 @@ class FeedWriter:
         title = localize(a.title, lang, self.source)
         _sub(entry, "title", title.text, type="text").attrib.update(self._lang(title, lang))
         _sub(entry, "link", rel="alternate", type="text/html", hreflang=lang, href=permalink)
+        # The twin is `related`, not a second `alternate`: feed readers take the last
+        # alternate as the entry's link, which would send readers to the other language.
         for other in s.settings.languages:
             if other != lang:
-                _sub(entry, "link", rel="alternate", type="text/html", hreflang=other,
+                _sub(entry, "link", rel="related", type="text/html", hreflang=other,
                      href=r.absolute_url("agreement", other, a.id))
         _sub(entry, "link", rel="related", type="application/json",
              href=r.file_absolute("agreement_data", a.id))
