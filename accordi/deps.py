@@ -73,7 +73,7 @@ def dependencies(site: Site, key: PageKey) -> set[Key]:
     deps: set[Key] = {("frame",)}
     if kind in ("home", "root"):
         deps |= {("agreement-items",), ("partners",), ("themes",)}
-    elif kind == "agreements":
+    elif kind in ("agreements", "opendata"):
         deps |= {("agreement-items",), ("partners",)}
     elif kind in ("partners", "themes"):
         deps |= {("agreement-items",), (kind,)}

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from .dates import PartialDate
 from .i18n import Local, format_date, localize, strings
 from .model import Site
+from .outputs.feeds import feed_title
 from .routes import Router
 from .views import PageSpec
 
@@ -75,6 +76,12 @@ class PageRenderer:
             "as_of": format_date(PartialDate.from_date(s.as_of), lang),
             "as_of_iso": s.as_of.isoformat(),
             "asset": self.router.asset, "home_url": self.router.url_for("home", lang),
+            "opendata_label": strings(lang)["opendata"],
+            "opendata_url": self.router.url_for("opendata", lang),
+            "all_feed": {"url": self.router.url_for("feed", lang),
+                         "title": feed_title(self.site, lang, "feed")},
+            "og_locale": strings(lang)["og_locale"],
+            "og_alternates": [strings(lg)["og_locale"] for lg in s.languages if lg != lang],
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
@@ -84,9 +91,12 @@ class PageRenderer:
                       "current": lg == lang}
                      for lg, url in spec.alternates.items()]
         canonical = self.router.origin + spec.alternates[canonical_lang or lang]
+        frame = self._frames[lang]
         context = {
-            **self._frames[lang], **spec.context, "kind": spec.kind,
+            **frame, **spec.context, "kind": spec.kind,
             "languages": languages, "canonical": canonical,
             "origin": self.router.origin, "noindex": spec.context.get("noindex", False),
+            "head_feeds": spec.context.get("feeds", []) + [frame["all_feed"]],
+            "structured_data": spec.context.get("structured_data"),
         }
         return self.env.get_template(spec.template).render(context)

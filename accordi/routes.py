@@ -21,6 +21,19 @@ ROUTES: dict[str, dict[str, str]] = {
     "theme": {"it": "temi/{id}/", "en": "themes/{id}/"},
     "page": {"it": "{id}/", "en": "{id}/"},
     "notfound": {"it": "404.html", "en": "404.html"},
+    "opendata": {"it": "dati-aperti/", "en": "open-data/"},
+    # Atom feeds: every agreement, one partner's, one thematic area's.
+    "feed": {"it": "accordi/feed.xml", "en": "agreements/feed.xml"},
+    "partner_feed": {"it": "partner/{id}/feed.xml", "en": "partners/{id}/feed.xml"},
+    "theme_feed": {"it": "temi/{id}/feed.xml", "en": "themes/{id}/feed.xml"},
+}
+
+# kind -> path at the site's root, for files that have no language.
+FILES: dict[str, str] = {
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "data": "data/{id}",                        # agreements.csv, accordi.sqlite, ...
+    "agreement_data": "data/agreements/{id}.json",
 }
 
 
@@ -63,6 +76,26 @@ class Router:
         """File path inside the output folder that serves `url_for(kind, lang, id)`."""
         rel = self._relative(kind, lang, id)
         return rel + "index.html" if rel.endswith("/") else rel
+
+    def _file(self, kind: str, id: str | None = None) -> str:
+        pattern = FILES[kind]
+        if "{id}" in pattern:
+            if not id:
+                raise ValueError(f"file {kind!r} needs an id")
+            pattern = pattern.replace("{id}", quote(id, safe=""))
+        return pattern
+
+    def file_url(self, kind: str, id: str | None = None) -> str:
+        """Site-absolute URL of a language-free file (`/accordi/data/agreements.csv`)."""
+        return self.base_path + self._file(kind, id)
+
+    def file_absolute(self, kind: str, id: str | None = None) -> str:
+        """Full URL of a language-free file, for the sitemap, robots.txt and data records."""
+        return self.origin + self.file_url(kind, id)
+
+    def file_output(self, kind: str, id: str | None = None) -> str:
+        """Path inside the output folder of a language-free file."""
+        return self._file(kind, id)
 
     def asset(self, path: str) -> str:
         """URL of a file copied from assets/."""

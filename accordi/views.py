@@ -26,9 +26,15 @@ from .i18n import (
     strings,
     t,
 )
+from .linkeddata import legislation, script_body
 from .model import Agreement, Body, Page, Partner, Site, Theme
+from .outputs.feeds import feed_title
+from .outputs.opendata import SQLITE, catalogue, metadata_docs
+from .outputs.tables import describe, tables
 from .routes import Router
 from .text import Rendered, Renderer
+
+DESCRIPTION_LENGTH = 200  # characters of text a page without a description shows in previews
 
 
 @dataclass
@@ -65,7 +71,8 @@ class LRU(OrderedDict):
 
 _MAKERS = {"home": "home", "agreements": "agreements_index", "agreement": "agreement",
            "partners": "partners_index", "partner": "partner", "themes": "themes_index",
-           "theme": "theme", "page": "page", "notfound": "not_found", "root": "root",
+           "theme": "theme", "page": "page", "opendata": "opendata",
+           "notfound": "not_found", "root": "root",
            "root404": "root_not_found"}
 
 
@@ -140,6 +147,23 @@ class Views:
                 "name": self.loc(p.name, lang), "country": country_name(p.country, lang),
                 "kind": p.kind, "count": len(p.agreements)}
 
+    def count(self, n: int, lang: str) -> str:
+        return t(lang, "one_agreement") if n == 1 else t(lang, "n_agreements", n=n)
+
+    def feed(self, kind: str, lang: str, id: str | None = None) -> dict[str, str]:
+        """A feed link: where, and what it says (head `<link>` title and visible text)."""
+        label = {"feed": "feed_link_all", "partner_feed": "feed_link_partner",
+                 "theme_feed": "feed_link_theme"}[kind]
+        return {"url": self.router.url_for(kind, lang, id), "label": t(lang, label),
+                "title": feed_title(self.site, lang, kind, id)}
+
+    def record_data(self, lang: str, json_id: str | None = None) -> dict[str, Any]:
+        """The licence of a record page's data, its JSON file, and all the open data."""
+        s = self.site.settings
+        return {"json": self.router.file_url("agreement_data", json_id) if json_id else None,
+                "licence": {"name": self.loc(s.licence["name"], lang), "url": s.licence["url"]},
+                "opendata": self.router.url_for("opendata", lang)}
+
     def theme_item(self, th: Theme, lang: str) -> dict[str, Any]:
         return {"id": th.id, "url": self.router.url_for("theme", lang, th.id),
                 "name": self.loc(th.name, lang), "description": self.loc(th.description, lang),
@@ -160,10 +184,24 @@ class Views:
             out.append(("themes", lang, None))
             out += [("theme", lang, th) for th in s.themes]
             out += [("page", lang, name) for name in s.pages]
+            out.append(("opendata", lang, None))
             out.append(("notfound", lang, None))
         source = s.settings.source_lang
         out += [("root", source, None), ("root404", source, None)]
         return out
+
+    def alternates_of(self, key: PageKey) -> dict[str, str]:
+        """URL of page `key` in every language (its language switch and hreflang links)."""
+        kind, _, id = key
+        kind = {"root": "home", "root404": "notfound"}.get(kind, kind)
+        pages = self.site.pages
+        return {lg: self.router.url_for(kind, lg, pages[id].slug_for(lg) if kind == "page"
+                                        else id)
+                for lg in self.site.settings.languages}
+
+    def indexable(self, key: PageKey) -> bool:
+        """Pages search engines should list: not the 404s, not `/` (it repeats the home)."""
+        return key[0] not in ("notfound", "root404", "root")
 
     def output_of(self, key: PageKey) -> str:
         """Where page `key` is written, without preparing its content."""
@@ -208,6 +246,7 @@ class Views:
         return self.spec("agreements", lang, None, "agreements.html",
                          title=Local(t(lang, "agreements"), lang),
                          description=t(lang, "agreements_intro"),
+                         feed=self.feed("feed", lang),
                          agreements=[self.agreement_item(a, lang)
                                      for a in self.site.agreements.values()])
 
@@ -229,25 +268,43 @@ class Views:
 
     def partner(self, p: Partner, lang: str) -> PageSpec:
         item = self.partner_item(p, lang)
+        owner = self.loc(self.site.settings.owner_name, lang)
+        description = t(lang, "meta_partner", owner=owner, name=item["name"],
+                        country=item["country"], count=self.count(item["count"], lang),
+                        description=self.loc(p.description, lang))
         return self.spec("partner", lang, p.id, "partner.html",
-                         title=item["name"], description=self.loc(p.description, lang),
+                         title=item["name"], description=description,
+                         feed=self.feed("partner_feed", lang, p.id),
+                         feeds=[self.feed("partner_feed", lang, p.id)],
+                         data=self.record_data(lang),
                          partner=item, text=self.loc(p.description, lang),
                          kind_label=t(lang, f"kind_{p.kind}"),
                          agreements=[self.agreement_item(a, lang) for a in p.agreements])
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
         item = self.theme_item(th, lang)
+        owner = self.loc(self.site.settings.owner_name, lang)
+        description = t(lang, "meta_theme", owner=owner, name=item["name"],
+                        count=self.count(item["count"], lang),
+                        description=item["description"])
         return self.spec("theme", lang, th.id, "theme.html",
-                         title=item["name"], description=item["description"], theme=item,
+                         title=item["name"], description=description, theme=item,
+                         feed=self.feed("theme_feed", lang, th.id),
+                         feeds=[self.feed("theme_feed", lang, th.id)],
+                         data=self.record_data(lang),
                          agreements=[self.agreement_item(a, lang) for a in th.agreements])
 
     def page(self, pg: Page, lang: str) -> PageSpec:
+        summary = self.body_part(pg.bodies, lang, "summary")
+        text = self.body_part(pg.bodies, lang, "text")
+        description = self.loc(pg.description, lang)
+        if not (description and description.text):
+            description = excerpt(summary or text) or self.loc(pg.title, lang)
         return self.spec("page", lang, pg.slug_for(lang), "page.html",
                          ids={lg: pg.slug_for(lg) for lg in self.site.settings.languages},
                          title=self.loc(pg.title, lang),
-                         description=self.loc(pg.description, lang) or "",
-                         summary=self.body_part(pg.bodies, lang, "summary"),
-                         text=self.body_part(pg.bodies, lang, "text"),
+                         description=description,
+                         summary=summary, text=text,
                          contact=self.contact(lang) if pg.feedback else None)
 
     def contact(self, lang: str) -> dict[str, Any]:
@@ -265,6 +322,38 @@ class Views:
         also = [{"lang": lg, "t": strings(lg), "home": self.router.url_for("home", lg)}
                 for lg in self.site.settings.languages if lg != lang]
         return dataclasses.replace(spec, output="404.html", context={**spec.context, "also": also})
+
+    def opendata(self, lang: str) -> PageSpec:
+        """The open-data page: every file, every column, the licence, how to cite."""
+        s, r = self.site.settings, self.router
+        docs = strings(lang)
+        published = tables(s.languages)
+        attribution = t(lang, "data_attribution", owner=self.loc(s.owner_name, lang),
+                        title=self.loc(s.title, lang), url=s.base_url)
+        first = next(iter(self.site.agreements), None)
+        return self.spec(
+            "opendata", lang, None, "opendata.html",
+            title=Local(t(lang, "opendata"), lang), description=t(lang, "opendata_intro"),
+            licence={"name": self.loc(s.licence["name"], lang), "url": s.licence["url"]},
+            attribution=attribution,
+            as_of=format_date(PartialDate.from_date(s.as_of), lang),
+            files=[{**f, "url": r.file_url("data", f["name"])}
+                   for f in catalogue(lang, published)],
+            example=({"url": r.file_url("agreement_data", first),
+                      "name": r.file_output("agreement_data", first)} if first else None),
+            tables=[{"name": tb.name, "description": docs["data_tables"][tb.name],
+                     "csv": r.file_url("data", f"{tb.name}.csv"),
+                     "key": t(lang, "opendata_key", columns=", ".join(tb.key)),
+                     "nested": t(lang, "opendata_nested", table=tb.name) if tb.parent else "",
+                     "columns": [{"name": c.name, "type": t(lang, f"data_type_{c.type}"),
+                                  "description": describe(tb.name, c, lang)}
+                                 for c in tb.columns]}
+                    for tb in published.values()],
+            metadata=[{"key": k, "description": d} for k, d in metadata_docs(lang, s.languages)],
+            sqlite={"url": r.file_url("data", SQLITE), "name": SQLITE,
+                    "example": sql_example(lang)},
+            feed=self.feed("feed", lang),
+        )
 
     def not_found(self, lang: str) -> PageSpec:
         return self.spec("notfound", lang, None, "notfound.html",
@@ -293,9 +382,15 @@ class Views:
         text = self.body_part(a.bodies, lang, "text", shift=1)
         refs = [{"title": self.loc(r.title, lang), "date": format_date(r.date, lang),
                  "url": r.url} for r in a.acts]
+        description = t(lang, "meta_agreement", type=t(lang, f"type_{a.type}"),
+                        date=format_date(a.signed, lang),
+                        parties=", ".join(str(p["name"]) for p in parties),
+                        object=self.loc(a.object, lang))
         return self.spec(
             "agreement", lang, a.id, "agreement.html",
-            title=title, description=self.loc(a.object, lang),
+            title=title, description=description,
+            structured_data=script_body(legislation(s, self.router, a, lang)),
+            data=self.record_data(lang, a.id),
             a={
                 "id": a.id, "title": title, "type": t(lang, f"type_{a.type}"),
                 "object": self.loc(a.object, lang),
@@ -354,3 +449,26 @@ class Views:
         amount = (format_currency(e["amount"], e["currency"], locale=lang)
                   if "amount" in e else "")
         return {"stated": True, "amount": amount, "note": self.loc(e.get("note"), lang)}
+
+
+def excerpt(part: dict[str, Any] | None) -> str:
+    """The first words of a rendered body part as plain text, for a page's description."""
+    if not part:
+        return ""
+    words = Markup(part["html"]).striptags().split()
+    text = ""
+    for word in words:
+        if len(text) + len(word) + 1 > DESCRIPTION_LENGTH:
+            return text + " …"
+        text = f"{text} {word}" if text else word
+    return text
+
+
+def sql_example(lang: str) -> str:
+    """A query readers can paste into an SQLite tool: agreements in force per theme."""
+    return (f"SELECT th.name_{lang}, COUNT(*) AS agreements\n"
+            "FROM agreement_themes AS at\n"
+            "JOIN agreements AS a ON a.id = at.agreement_id\n"
+            "JOIN themes AS th ON th.id = at.theme_id\n"
+            "WHERE a.in_force = 1\n"
+            f"GROUP BY th.id\nORDER BY agreements DESC, th.name_{lang};")

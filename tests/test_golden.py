@@ -67,6 +67,8 @@ class Page(HTMLParser):
                 break
 
     def handle_data(self, data):
+        if self._stack and self._stack[-1][0] == "script":
+            return  # data blocks (JSON-LD) are not text a reader sees; see test_metadata.py
         if data.strip():
             self.texts.append((" ".join(data.split()), self._stack[-1][1] if self._stack else None))
 
@@ -114,11 +116,15 @@ def test_html_matches_golden(built):
 
 
 def test_files_besides_html(built):
-    """Besides pages and assets, a build holds only .nojekyll and the original documents."""
+    """Besides pages and assets, a build holds .nojekyll, the original documents, the feeds,
+    the sitemap and robots.txt, and the open data (checked in their own test files)."""
     others = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
                     if p.is_file() and p.suffix != ".html"
-                    and p.relative_to(built).parts[0] != "assets")
-    assert others == [".nojekyll", "documents/accordo-lisbona.pdf"]
+                    and p.relative_to(built).parts[0] not in ("assets", "data")
+                    and p.name != "feed.xml")
+    assert others == [".nojekyll", "documents/accordo-lisbona.pdf", "robots.txt", "sitemap.xml"]
+    feeds = sorted(p.relative_to(built).as_posix() for p in built.rglob("feed.xml"))
+    assert len(feeds) == 2 * (1 + 2 + 3)  # per language: all, 2 partners, 3 themes
     assert (built / "documents/accordo-lisbona.pdf").read_bytes() == (
         FIXTURE / "documents/accordo-lisbona.pdf").read_bytes()
 
@@ -133,9 +139,10 @@ def test_golden_pages_are_the_expected_set():
                 "it/partner/lisbona/index.html", "en/partners/ateneo-esempio/index.html",
                 "it/temi/ricerca/index.html", "en/themes/turismo/index.html",
                 "it/informazioni/index.html", "en/about/index.html",
-                "it/metodo/index.html", "en/metodo/index.html"):
+                "it/metodo/index.html", "en/metodo/index.html",
+                "it/dati-aperti/index.html", "en/open-data/index.html"):
         assert rel in pages
-    assert len(pages) == 34
+    assert len(pages) == 36
 
 
 # -- what the golden files must say --------------------------------------------------------
@@ -209,7 +216,8 @@ def test_every_page_has_canonical_and_alternates(built):
         assert len(canonical) == 1, rel
         own = url_of("it/index.html" if rel == "index.html" else rel)
         assert canonical[0]["href"] == ORIGIN + own, rel
-        alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")}
+        alternates = {a["hreflang"]: a["href"] for a in page.find("link", rel="alternate")
+                      if a.get("type") != "application/atom+xml"}  # feeds: test_feeds.py
         assert set(alternates) == {"it", "en", "x-default"}, rel
         assert alternates["x-default"] == alternates["it"], rel
         lang = page.find("html")[0]["lang"]

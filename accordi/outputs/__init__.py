@@ -23,7 +23,7 @@ class OutputFile:
 
 Producer = Callable[[Site, Router], Iterable[OutputFile]]
 
-# Registered producers, in the order they run.
+# Registered producers, in the order they run (imported below: they use OutputFile).
 PRODUCERS: list[Producer] = []
 
 
@@ -31,3 +31,11 @@ def all_files(site: Site, router: Router) -> Iterable[OutputFile]:
     """Every extra file of the site."""
     for produce in PRODUCERS:
         yield from produce(site, router)
+
+
+def _register() -> None:
+    from . import feeds, opendata, robots, sitemap, sqlite
+    PRODUCERS.extend([feeds.files, sitemap.files, robots.files, opendata.files, sqlite.files])
+
+
+_register()

@@ -1,0 +1,79 @@
+"""Machine-readable records in pages: schema.org JSON-LD for agreements.
+
+Search engines and citation tools read an agreement as a `Legislation`: its type, date of
+signing at the source's precision, identifier and legal force. Legal force is only claimed
+when the status says it (in force, or not: expired, replaced, not yet in force); a renewed or
+unknown agreement says nothing rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from .i18n import Local, localize, t
+from .model import Agreement, Site
+from .routes import Router
+
+SCHEMA_ORG = "https://schema.org"
+LEGAL_FORCE = {True: f"{SCHEMA_ORG}/InForce", False: f"{SCHEMA_ORG}/NotInForce"}
+
+
+def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str, Any]:
+    """The schema.org record of an agreement as shown in `lang`."""
+    s = site.settings
+    st = a.status
+    assert st is not None
+    source = s.source_lang
+    # The language of the record as shown: the page's when translated, else the source's.
+    shown = lang if lang == source or lang in a.translations else source
+    title = localize(a.title, shown, source)
+    obj = localize(a.object, shown, source)
+    url = router.absolute_url("agreement", lang, a.id)
+    owner = localize(s.owner_name, lang, source)
+    record: dict[str, Any] = {
+        "@context": SCHEMA_ORG,
+        "@type": "Legislation",
+        "@id": url,
+        "url": url,
+        "identifier": a.id,
+        "legislationIdentifier": a.id,
+        "name": title.text,
+        "inLanguage": shown,
+        "description": _in(obj, shown),
+        "legislationType": t(lang, f"type_{a.type}"),
+        "legislationDate": a.signed.iso(),
+        "license": s.licence["url"],
+        "isPartOf": {"@type": "WebSite", "name": localize(s.title, lang, source).text,
+                     "url": s.base_url},
+        "publisher": {"@type": "GovernmentOrganization", "name": owner.text},
+        "about": [{"@type": "Thing", "name": localize(site.themes[th].name, lang, source).text,
+                   "url": router.absolute_url("theme", lang, th)} for th in a.themes],
+        "encoding": {"@type": "MediaObject", "encodingFormat": "application/json",
+                     "contentUrl": router.file_absolute("agreement_data", a.id)},
+    }
+    if st.in_force is not None:
+        record["legislationLegalForce"] = LEGAL_FORCE[st.in_force]
+    if lang != source:
+        if lang in a.translations:
+            record["translationOfWork"] = {"@id": router.absolute_url("agreement", source, a.id)}
+    else:
+        record["workTranslation"] = [{"@id": router.absolute_url("agreement", lg, a.id)}
+                                     for lg in s.languages if lg in a.translations]
+        if not record["workTranslation"]:
+            del record["workTranslation"]
+    return record
+
+
+def _in(text: Local, lang: str) -> str | dict[str, str]:
+    """A text, tagged with its language when it differs from the record's."""
+    return text.text if text.lang == lang else {"@value": text.text, "@language": text.lang}
+
+
+def script_body(data: dict[str, Any]) -> Markup:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` escaped, so no
+    text in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))

@@ -1,0 +1,135 @@
+"""Open data under /data/: JSON and CSV of every table, the schemas, and a README.
+
+Every file carries the licence and the reference date (JSON `metadata`, the README beside the
+CSV files), and nothing in them depends on the clock: the same content and reference date give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+from ..config import PROJECT_ROOT
+from ..i18n import strings, t
+from ..model import Site
+from ..routes import Router
+from . import OutputFile
+from .tables import LIST_SEPARATOR, Dataset, describe
+
+SCHEMA = Path(__file__).with_name("opendata.schema.json")
+CONTENT_SCHEMA = PROJECT_ROOT / "accordi" / "content.schema.json"
+TOP = ("agreements", "partners", "themes")  # tables with a JSON file of their own
+README = "README.txt"
+SQLITE = "accordi.sqlite"
+
+
+def catalogue(lang: str, table_names: Iterable[str]) -> list[dict[str, str]]:
+    """Every file under /data/ with its format and what it holds, in `lang`."""
+    out = [{"name": f"{n}.json", "format": "JSON",
+            "description": t(lang, f"opendata_file_{n}_json")} for n in TOP]
+    out += [{"name": f"{n}.csv", "format": "CSV",
+             "description": t(lang, "opendata_file_csv", table=n)} for n in table_names]
+    out += [{"name": SQLITE, "format": "SQLite", "description": t(lang, "opendata_file_sqlite")},
+            {"name": "opendata.schema.json", "format": "JSON Schema",
+             "description": t(lang, "opendata_file_schema")},
+            {"name": "content.schema.json", "format": "JSON Schema",
+             "description": t(lang, "opendata_file_content_schema")},
+            {"name": README, "format": "TXT", "description": t(lang, "opendata_file_readme")}]
+    return out
+
+
+def to_json(data: Any) -> bytes:
+    """Readable, stable JSON in UTF-8."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def cell(value: Any) -> str:
+    """A value as CSV and SQLite text show it: lists joined, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)
+
+
+def to_csv(names: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    """RFC 4180 CSV (comma, CRLF, quotes where needed) with a header row, UTF-8."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([cell(row[n]) for n in names])
+    return buffer.getvalue().encode("utf-8")
+
+
+def files(site: Site, router: Router) -> Iterable[OutputFile]:
+    """Every file under /data/."""
+    data = Dataset(site, router)
+    meta = data.metadata()
+    for name in TOP:
+        yield OutputFile(router.file_output("data", f"{name}.json"),
+                         to_json({"metadata": meta, name: list(data.records(name))}))
+    for record in data.records("agreements"):
+        yield OutputFile(router.file_output("agreement_data", record["id"]),
+                         to_json({"metadata": meta, "agreement": record}))
+    for name, table in data.tables.items():
+        yield OutputFile(router.file_output("data", f"{name}.csv"),
+                         to_csv(table.names, data.rows[name]))
+    yield OutputFile(router.file_output("data", "opendata.schema.json"), SCHEMA.read_bytes())
+    yield OutputFile(router.file_output("data", "content.schema.json"),
+                     CONTENT_SCHEMA.read_bytes())
+    yield OutputFile(router.file_output("data", README), readme(data).encode("utf-8"))
+
+
+def readme(data: Dataset) -> str:
+    """The companion of the CSV files: licence, attribution, and every column, per language."""
+    meta = data.metadata()
+    out: list[str] = []
+    for lang in data.languages:
+        name = Locale.parse(lang).languages[lang]
+        out += [f"{meta[f'title_{lang}']} — {t(lang, 'opendata')} ({name})",
+                "=" * 72, "",
+                t(lang, "opendata_intro"), "",
+                t(lang, "opendata_licence", licence=f"{meta[f'licence_name_{lang}']} "
+                  f"({meta['licence_id']}, {meta['licence_url']})"),
+                f"{t(lang, 'opendata_attribution')} {meta[f'attribution_{lang}']}",
+                t(lang, "opendata_as_of", date=meta["status_as_of"]),
+                f"{t(lang, 'opendata')}: {meta[f'documentation_{lang}']}", "",
+                t(lang, "opendata_files"), "-" * len(t(lang, "opendata_files"))]
+        out += [f"  {f['name']} ({f['format']}): {f['description']}"
+                for f in catalogue(lang, data.tables)]
+        out += ["", t(lang, "opendata_metadata"), "-" * len(t(lang, "opendata_metadata")),
+                t(lang, "opendata_metadata_intro")]
+        out += [f"  {key}: {text}" for key, text in metadata_docs(lang, data.languages)]
+        out += ["", t(lang, "opendata_tables_intro"), ""]
+        for table in data.tables.values():
+            out += [f"{table.name}.csv", "-" * len(f"{table.name}.csv"),
+                    strings(lang)["data_tables"][table.name],
+                    t(lang, "opendata_key", columns=", ".join(table.key))]
+            for column in table.columns:
+                kind = t(lang, f"data_type_{column.type}")
+                out.append(f"  {column.name} ({kind}): {describe(table.name, column, lang)}")
+            out.append("")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def metadata_docs(lang: str, languages: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, description) of every metadata entry, in `lang`."""
+    out = []
+    for key, text in strings(lang)["data_metadata"].items():
+        if key.endswith("_*"):
+            out += [(f"{key[:-2]}_{lg}", text.format(language=Locale.parse(lang).languages[lg]))
+                    for lg in languages]
+        else:
+            out.append((key, text))
+    return out

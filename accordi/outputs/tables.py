@@ -1,0 +1,267 @@
+"""The open data as tables: one column list, used by every format and by its documentation.
+
+CSV files, SQLite tables, JSON records and the open-data page all read `TABLES` and
+`Dataset`, so a column cannot be published without being documented or documented without
+being published. Descriptions live in the locales (`data_columns`), in both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale
+
+from ..dates import PartialDate, Span
+from ..i18n import country_name, strings, t
+from ..model import Agreement, Reference, Site
+from ..routes import Router
+
+LIST_SEPARATOR = " | "  # joins list values in CSV cells and SQLite text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, its value type, and the locale key of its description."""
+
+    name: str
+    type: str           # text | integer | real | boolean | date | list | url
+    key: str            # description key in the locale's data_columns.<table>
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table; `parent` tables nest it in their JSON records."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    parent: str | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _columns(languages: tuple[str, ...], spec: str) -> tuple[Column, ...]:
+    """`name:type` words; a name ending in `_*` gives one column per language."""
+    out = []
+    for word in spec.split():
+        name, kind = word.split(":")
+        if name.endswith("_*"):
+            out += [Column(f"{name[:-2]}_{lg}", kind, name, lg) for lg in languages]
+        else:
+            out.append(Column(name, kind, name))
+    return tuple(out)
+
+
+SPECS: dict[str, tuple[str, str, str | None]] = {  # name -> (columns, key, parent)
+    "agreements": (
+        "id:text type:text type_label_*:text title_*:text object_*:text partners:list "
+        "partner_names_*:list countries:list themes:list theme_names_*:list signed:date "
+        "signed_precision:text duration:text expires:date term_end:text status:text "
+        "status_label_*:text status_as_of:date status_stated:boolean status_stated_on:date "
+        "in_force:boolean extends:list supersedes:list expense_amount:real "
+        "expense_currency:text expense_note_*:text principal_documents:list languages:list "
+        "url_*:url data_url:url", "id", None),
+    "partners": (
+        "id:text kind:text name_*:text country:text country_name_*:text latitude:real "
+        "longitude:real description_*:text agreements:list agreement_count:integer url_*:url "
+        "feed_url_*:url", "id", None),
+    "themes": (
+        "id:text name_*:text description_*:text agreements:list agreement_count:integer "
+        "url_*:url feed_url_*:url", "id", None),
+    "agreement_partners": (
+        "agreement_id:text position:integer partner_id:text signed_for_*:text",
+        "agreement_id position", "agreements"),
+    "agreement_themes": (
+        "agreement_id:text position:integer theme_id:text", "agreement_id position",
+        "agreements"),
+    "documents": (
+        "agreement_id:text position:integer role:text title_*:text date:date url:url",
+        "agreement_id position", "agreements"),
+    "signatories": (
+        "agreement_id:text position:integer name:text role_*:text party:text",
+        "agreement_id position", "agreements"),
+    "renewals": (
+        "agreement_id:text position:integer date:date term_end:text note_*:text",
+        "agreement_id position", "agreements"),
+}
+
+
+def tables(languages: tuple[str, ...]) -> dict[str, Table]:
+    """Every published table for a site's languages, in publishing order."""
+    return {name: Table(name, _columns(languages, cols), tuple(key.split()), parent)
+            for name, (cols, key, parent) in SPECS.items()}
+
+
+def describe(table: str, column: Column, lang: str) -> str:
+    """A column's description in `lang`, from the locale."""
+    docs = strings(lang)["data_columns"]
+    text = docs.get(table, {}).get(column.key) or docs["common"][column.key]
+    if column.lang:
+        text = text.format(language=Locale.parse(lang).languages[column.lang])
+    return text
+
+
+def _iso(date: PartialDate | Span | None) -> str | None:
+    return date.iso() if date else None
+
+
+class Dataset:
+    """Every row of every table, plus the metadata that travels with each file."""
+
+    def __init__(self, site: Site, router: Router):
+        self.site, self.router = site, router
+        self.languages = site.settings.languages
+        self.tables = tables(self.languages)
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
+        for a in site.agreements.values():
+            self._agreement(a)
+        for p in sorted(site.partners.values(), key=lambda p: p.id):
+            self.rows["partners"].append({
+                "id": p.id, "kind": p.kind, **self._text("name", p.name),
+                "country": p.country,
+                **{f"country_name_{lg}": country_name(p.country, lg) for lg in self.languages},
+                "latitude": p.location[0] if p.location else None,
+                "longitude": p.location[1] if p.location else None,
+                **self._text("description", p.description),
+                "agreements": [a.id for a in p.agreements],
+                "agreement_count": len(p.agreements),
+                **self._urls("url", "partner", p.id),
+                **self._urls("feed_url", "partner_feed", p.id),
+            })
+        for th in sorted(site.themes.values(), key=lambda th: th.id):
+            self.rows["themes"].append({
+                "id": th.id, **self._text("name", th.name),
+                **self._text("description", th.description),
+                "agreements": [a.id for a in th.agreements],
+                "agreement_count": len(th.agreements),
+                **self._urls("url", "theme", th.id),
+                **self._urls("feed_url", "theme_feed", th.id),
+            })
+        for name, rows in self.rows.items():
+            expected = self.tables[name].names
+            for row in rows:
+                if list(row) != expected:  # a programming error, not a content one
+                    raise AssertionError(f"{name}: row keys {list(row)} != {expected}")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _text(self, column: str, text: dict[str, str] | None) -> dict[str, str | None]:
+        """One column per language; empty where the source gives no text in that language."""
+        return {f"{column}_{lg}": (text or {}).get(lg) for lg in self.languages}
+
+    def _label(self, column: str, key: str) -> dict[str, str]:
+        return {f"{column}_{lg}": t(lg, key) for lg in self.languages}
+
+    def _urls(self, column: str, kind: str, id: str | None = None) -> dict[str, str]:
+        return {f"{column}_{lg}": self.router.absolute_url(kind, lg, id)
+                for lg in self.languages}
+
+    def _names(self, column: str, ids: list[str], records: dict) -> dict[str, list[str]]:
+        source = self.site.settings.source_lang
+        return {f"{column}_{lg}": [records[i].name.get(lg, records[i].name[source])
+                                   for i in ids] for lg in self.languages}
+
+    def _reference(self, a: Agreement, position: int, role: str, r: Reference) -> dict:
+        url = self.router.origin + self.router.document(r.file) if r.file else r.url
+        return {"agreement_id": a.id, "position": position, "role": role,
+                **self._text("title", r.title), "date": _iso(r.date), "url": url}
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _agreement(self, a: Agreement) -> None:
+        st = a.status
+        assert st is not None
+        s = self.site
+        source = s.settings.source_lang
+        countries = list(dict.fromkeys(s.partners[p].country for p in a.partners))
+        expense = a.expense or {}
+        principal = [r.title[source] for r in a.acts + a.documents]
+        self.rows["agreements"].append({
+            "id": a.id, "type": a.type, **self._label("type_label", f"type_{a.type}"),
+            **self._text("title", a.title), **self._text("object", a.object),
+            "partners": list(a.partners), **self._names("partner_names", a.partners, s.partners),
+            "countries": countries,
+            "themes": list(a.themes), **self._names("theme_names", a.themes, s.themes),
+            "signed": a.signed.iso(), "signed_precision": a.signed.precision,
+            "duration": a.duration.iso() if a.duration else None,
+            "expires": _iso(a.expires), "term_end": _iso(st.until),
+            "status": st.value, **self._label("status_label", f"status_{st.value}"),
+            "status_as_of": st.as_of.isoformat(), "status_stated": st.stated,
+            "status_stated_on": _iso(st.stated_on), "in_force": st.in_force,
+            "extends": list(a.extends), "supersedes": list(a.supersedes),
+            "expense_amount": float(expense["amount"]) if "amount" in expense else None,
+            "expense_currency": expense.get("currency"),
+            **self._text("expense_note", expense.get("note")),
+            "principal_documents": principal,
+            "languages": [lg for lg in self.languages if lg in a.bodies],
+            **self._urls("url", "agreement", a.id),
+            "data_url": self.router.file_absolute("agreement_data", a.id),
+        })
+        counterparts = {c["partner"]: c["name"] for c in a.counterparts}
+        for i, pid in enumerate(a.partners, 1):
+            self.rows["agreement_partners"].append({
+                "agreement_id": a.id, "position": i, "partner_id": pid,
+                **self._text("signed_for", counterparts.get(pid))})
+        for i, tid in enumerate(a.themes, 1):
+            self.rows["agreement_themes"].append(
+                {"agreement_id": a.id, "position": i, "theme_id": tid})
+        refs = ([("act", r) for r in a.acts] + [("document", r) for r in a.documents]
+                + [("source", r) for r in a.sources])
+        for i, (role, r) in enumerate(refs, 1):
+            self.rows["documents"].append(self._reference(a, i, role, r))
+        for i, sg in enumerate(a.signatories, 1):
+            self.rows["signatories"].append({
+                "agreement_id": a.id, "position": i, "name": sg["name"],
+                **self._text("role", sg["role"]), "party": sg["party"]})
+        for i, r in enumerate(a.renewals, 1):
+            self.rows["renewals"].append({
+                "agreement_id": a.id, "position": i, "date": _iso(r.date),
+                "term_end": _iso(r.end), **self._text("note", r.note)})
+
+    # -- views over the rows ---------------------------------------------------------------
+
+    def children(self, table: str) -> list[Table]:
+        """Tables nested in `table`'s JSON records."""
+        return [tb for tb in self.tables.values() if tb.parent == table]
+
+    def record(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """A JSON record: the row, plus its rows of the nested tables (without the link)."""
+        out = dict(row)
+        for child in self.children(table):
+            link = f"{table.removesuffix('s')}_id"
+            out[child.name] = [{k: v for k, v in r.items() if k != link}
+                               for r in self.rows[child.name] if r[link] == row["id"]]
+        return out
+
+    def records(self, table: str) -> Iterable[dict[str, Any]]:
+        """Every JSON record of a top-level table."""
+        return (self.record(table, row) for row in self.rows[table])
+
+    def metadata(self) -> dict[str, str]:
+        """What every file says about itself: title, publisher, licence, date, where documented."""
+        s = self.site.settings
+        src = s.source_lang
+        out: dict[str, str] = {}
+        for lg in self.languages:
+            out[f"title_{lg}"] = s.title.get(lg, s.title[src])
+        for lg in self.languages:
+            out[f"publisher_{lg}"] = s.owner_name.get(lg, s.owner_name[src])
+        out["licence_id"] = s.licence["id"]
+        for lg in self.languages:
+            out[f"licence_name_{lg}"] = s.licence["name"].get(lg, s.licence["name"][src])
+        out["licence_url"] = s.licence["url"]
+        for lg in self.languages:
+            out[f"attribution_{lg}"] = t(lg, "data_attribution", owner=out[f"publisher_{lg}"],
+                                         title=out[f"title_{lg}"], url=s.base_url)
+        out["status_as_of"] = s.as_of.isoformat()
+        out["site_url"] = s.base_url
+        for lg in self.languages:
+            out[f"documentation_{lg}"] = self.router.absolute_url("opendata", lg)
+        out["schema_url"] = self.router.file_absolute("data", "opendata.schema.json")
+        out["content_schema_url"] = self.router.file_absolute("data", "content.schema.json")
+        return out
