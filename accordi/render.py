@@ -18,7 +18,7 @@ from .model import Site
 from .routes import Router
 from .views import PageSpec
 
-NAV = ("home", "agreements", "partners", "themes")
+NAV = ("home", "agreements", "partners", "themes", "timeline")
 
 
 def say(value: Local | str | None, page_lang: str) -> Markup:

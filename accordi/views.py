@@ -12,6 +12,8 @@ from typing import Any
 from babel.numbers import format_currency
 from markupsafe import Markup
 
+from .charts.map import world_map
+from .charts.timeline import chronological, period, timeline
 from .dates import PartialDate
 from .i18n import Local, country_name, format_date, format_duration, format_size, localize, t
 from .model import Agreement, Body, Page, Partner, Site, Theme
@@ -84,6 +86,16 @@ class Views:
             "partners": [self.loc(self.site.partners[p].name, lang) for p in a.partners],
         }
 
+    def period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
+        """A list item that also says how long the agreement held: the timeline in words."""
+        p = period(a, self.site)
+        return {**self.agreement_item(a, lang),
+                "end": format_date(p.end, lang) if p.end else t(lang, "end_not_stated"),
+                "end_iso": p.end.iso() if p.end else "",
+                "renewals": [{"date": format_date(r.date, lang) if r.date
+                              else t(lang, "renewal_undated"),
+                              "iso": r.date.iso() if r.date else ""} for r in a.renewals]}
+
     def partner_item(self, p: Partner, lang: str) -> dict[str, Any]:
         return {"id": p.id, "url": self.router.url_for("partner", lang, p.id),
                 "name": self.loc(p.name, lang), "country": country_name(p.country, lang),
@@ -102,6 +114,7 @@ class Views:
         for lang in self.site.settings.languages:
             specs.append(self.home(lang))
             specs.append(self.agreements_index(lang))
+            specs.append(self.timeline_page(lang))
             specs += [self.agreement(a, lang) for a in self.site.agreements.values()]
             specs.append(self.partners_index(lang))
             specs += [self.partner(p, lang) for p in self.site.partners.values()]
@@ -122,8 +135,10 @@ class Views:
                                                                   a.id))[:6]],
             counts=t(lang, "home_counts", agreements=len(s.agreements),
                      partners=len(s.partners), themes=len(s.themes)),
-            partners=[self.partner_item(p, lang) for p in s.partners.values()],
+            map=world_map(s, self.router, lang),
+            **self.partner_groups(lang),
             themes=[self.theme_item(th, lang) for th in s.themes.values()],
+            timeline_url=self.router.url_for("timeline", lang),
         )
 
     def agreements_index(self, lang: str) -> PageSpec:
@@ -131,16 +146,32 @@ class Views:
                          title=Local(t(lang, "agreements"), lang),
                          description=t(lang, "agreements_intro"),
                          agreements=[self.agreement_item(a, lang)
-                                     for a in self.site.agreements.values()])
+                                     for a in self.site.agreements.values()],
+                         timeline_url=self.router.url_for("timeline", lang))
 
-    def partners_index(self, lang: str) -> PageSpec:
+    def timeline_page(self, lang: str) -> PageSpec:
+        """Every agreement on one timeline, with the same facts as a list."""
+        agreements = self.site.agreements.values()
+        return self.spec("timeline", lang, None, "timeline.html",
+                         title=Local(t(lang, "timeline"), lang),
+                         description=t(lang, "timeline_intro"),
+                         chart=timeline(agreements, self.site, self.router, lang),
+                         agreements=[self.period_item(a, lang)
+                                     for a in chronological(agreements)])
+
+    def partner_groups(self, lang: str) -> dict[str, list[dict[str, Any]]]:
+        """Partners by name: cities (on the map) and institutions (listed beside it)."""
         ps = [self.partner_item(p, lang) for p in sorted(
             self.site.partners.values(), key=lambda p: self.loc(p.name, lang).text)]
+        return {"cities": [p for p in ps if p["kind"] == "city"],
+                "institutions": [p for p in ps if p["kind"] == "institution"]}
+
+    def partners_index(self, lang: str) -> PageSpec:
         return self.spec("partners", lang, None, "partners.html",
                          title=Local(t(lang, "partners"), lang),
                          description=t(lang, "partners_intro"),
-                         cities=[p for p in ps if p["kind"] == "city"],
-                         institutions=[p for p in ps if p["kind"] == "institution"])
+                         map=world_map(self.site, self.router, lang),
+                         **self.partner_groups(lang))
 
     def themes_index(self, lang: str) -> PageSpec:
         return self.spec("themes", lang, None, "themes.html",
@@ -155,7 +186,9 @@ class Views:
                          title=item["name"], description=self.loc(p.description, lang),
                          partner=item, text=self.loc(p.description, lang),
                          kind_label=t(lang, f"kind_{p.kind}"),
-                         agreements=[self.agreement_item(a, lang) for a in p.agreements])
+                         chart=timeline(p.agreements, self.site, self.router, lang),
+                         agreements=[self.period_item(a, lang)
+                                     for a in chronological(p.agreements)])
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
         item = self.theme_item(th, lang)
