@@ -27,7 +27,7 @@ from .svg import el, markup, pct, text
 AXIS = 30        # height of the year labels above the rows, px
 LINE = 18        # label line height, px (the font size is set in CSS)
 BAR = 14         # bar height, px
-WRAP = 34        # characters per label line: what a 360 px wide phone fits
+WRAP = 32        # characters per label line: what a 360 px wide phone fits
 MIN_OPEN = 365   # days an open end fades over, at least
 
 STATUSES = ("active", "renewed", "pending", "unknown", "superseded", "expired")
