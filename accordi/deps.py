@@ -32,7 +32,7 @@ def fingerprints(site: Site) -> dict[Key, str]:
             (lang, t.data, t.body) for lang, t in sorted(a.translations.items())]
         fp["agreement", a.id] = _digest((sources, st, a.extended_by, a.superseded_by))
         fp["agreement-item", a.id] = _digest((a.title, a.object, a.type, st, a.signed,
-                                             a.end, a.partners, a.themes))
+                                             a.end, a.renewals, a.partners, a.themes))
     for p in site.partners.values():
         fp["partner", p.id] = _digest(p.source.data)
     for th in site.themes.values():
@@ -73,7 +73,7 @@ def dependencies(site: Site, key: PageKey) -> set[Key]:
     deps: set[Key] = {("frame",)}
     if kind in ("home", "root"):
         deps |= {("agreement-items",), ("partners",), ("themes",)}
-    elif kind in ("agreements", "opendata"):
+    elif kind in ("agreements", "opendata", "timeline"):
         deps |= {("agreement-items",), ("partners",)}
     elif kind in ("partners", "themes"):
         deps |= {("agreement-items",), (kind,)}

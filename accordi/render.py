@@ -20,7 +20,7 @@ from .outputs.feeds import feed_title
 from .routes import Router
 from .views import PageSpec
 
-NAV = ("home", "agreements", "partners", "themes")
+NAV = ("home", "agreements", "partners", "themes", "timeline")
 
 
 def say(value: Local | str | None, page_lang: str) -> Markup:

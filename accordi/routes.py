@@ -19,6 +19,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "partner": {"it": "partner/{id}/", "en": "partners/{id}/"},
     "themes": {"it": "temi/", "en": "themes/"},
     "theme": {"it": "temi/{id}/", "en": "themes/{id}/"},
+    "timeline": {"it": "cronologia/", "en": "timeline/"},
     "page": {"it": "{id}/", "en": "{id}/"},
     "notfound": {"it": "404.html", "en": "404.html"},
     "opendata": {"it": "dati-aperti/", "en": "open-data/"},

@@ -15,6 +15,8 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from .cache import BuildCache, digest
+from .charts.map import world_map
+from .charts.timeline import chronological, period, timeline
 from .dates import PartialDate
 from .i18n import (
     Local,
@@ -71,7 +73,7 @@ class LRU(OrderedDict):
 
 _MAKERS = {"home": "home", "agreements": "agreements_index", "agreement": "agreement",
            "partners": "partners_index", "partner": "partner", "themes": "themes_index",
-           "theme": "theme", "page": "page", "opendata": "opendata",
+           "theme": "theme", "page": "page", "opendata": "opendata", "timeline": "timeline_page",
            "notfound": "not_found", "root": "root",
            "root404": "root_not_found"}
 
@@ -142,6 +144,16 @@ class Views:
             "partners": [self.loc(self.site.partners[p].name, lang) for p in a.partners],
         }
 
+    def period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
+        """A list item that also says how long the agreement held: the timeline in words."""
+        p = period(a, self.site)
+        return {**self.agreement_item(a, lang),
+                "end": format_date(p.end, lang) if p.end else t(lang, "end_not_stated"),
+                "end_iso": p.end.iso() if p.end else "",
+                "renewals": [{"date": format_date(r.date, lang) if r.date
+                              else t(lang, "renewal_undated"),
+                              "iso": r.date.iso() if r.date else ""} for r in a.renewals]}
+
     def partner_item(self, p: Partner, lang: str) -> dict[str, Any]:
         return {"id": p.id, "url": self.router.url_for("partner", lang, p.id),
                 "name": self.loc(p.name, lang), "country": country_name(p.country, lang),
@@ -178,6 +190,7 @@ class Views:
         for lang in s.settings.languages:
             out.append(("home", lang, None))
             out.append(("agreements", lang, None))
+            out.append(("timeline", lang, None))
             out += [("agreement", lang, a) for a in s.agreements]
             out.append(("partners", lang, None))
             out += [("partner", lang, p) for p in s.partners]
@@ -238,8 +251,10 @@ class Views:
                                                                   a.id))[:6]],
             counts=t(lang, "home_counts", agreements=len(s.agreements),
                      partners=len(s.partners), themes=len(s.themes)),
-            partners=[self.partner_item(p, lang) for p in s.partners.values()],
+            map=world_map(s, self.router, lang),
+            **self.partner_groups(lang),
             themes=[self.theme_item(th, lang) for th in s.themes.values()],
+            timeline_url=self.router.url_for("timeline", lang),
         )
 
     def agreements_index(self, lang: str) -> PageSpec:
@@ -248,16 +263,32 @@ class Views:
                          description=t(lang, "agreements_intro"),
                          feed=self.feed("feed", lang),
                          agreements=[self.agreement_item(a, lang)
-                                     for a in self.site.agreements.values()])
+                                     for a in self.site.agreements.values()],
+                         timeline_url=self.router.url_for("timeline", lang))
 
-    def partners_index(self, lang: str) -> PageSpec:
+    def timeline_page(self, lang: str) -> PageSpec:
+        """Every agreement on one timeline, with the same facts as a list."""
+        agreements = self.site.agreements.values()
+        return self.spec("timeline", lang, None, "timeline.html",
+                         title=Local(t(lang, "timeline"), lang),
+                         description=t(lang, "timeline_intro"),
+                         chart=timeline(agreements, self.site, self.router, lang),
+                         agreements=[self.period_item(a, lang)
+                                     for a in chronological(agreements)])
+
+    def partner_groups(self, lang: str) -> dict[str, list[dict[str, Any]]]:
+        """Partners by name: cities (on the map) and institutions (listed beside it)."""
         ps = [self.partner_item(p, lang) for p in sorted(
             self.site.partners.values(), key=lambda p: self.loc(p.name, lang).text)]
+        return {"cities": [p for p in ps if p["kind"] == "city"],
+                "institutions": [p for p in ps if p["kind"] == "institution"]}
+
+    def partners_index(self, lang: str) -> PageSpec:
         return self.spec("partners", lang, None, "partners.html",
                          title=Local(t(lang, "partners"), lang),
                          description=t(lang, "partners_intro"),
-                         cities=[p for p in ps if p["kind"] == "city"],
-                         institutions=[p for p in ps if p["kind"] == "institution"])
+                         map=world_map(self.site, self.router, lang),
+                         **self.partner_groups(lang))
 
     def themes_index(self, lang: str) -> PageSpec:
         return self.spec("themes", lang, None, "themes.html",
@@ -279,7 +310,9 @@ class Views:
                          data=self.record_data(lang),
                          partner=item, text=self.loc(p.description, lang),
                          kind_label=t(lang, f"kind_{p.kind}"),
-                         agreements=[self.agreement_item(a, lang) for a in p.agreements])
+                         chart=timeline(p.agreements, self.site, self.router, lang),
+                         agreements=[self.period_item(a, lang)
+                                     for a in chronological(p.agreements)])
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
         item = self.theme_item(th, lang)

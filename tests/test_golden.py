@@ -140,9 +140,10 @@ def test_golden_pages_are_the_expected_set():
                 "it/temi/ricerca/index.html", "en/themes/turismo/index.html",
                 "it/informazioni/index.html", "en/about/index.html",
                 "it/metodo/index.html", "en/metodo/index.html",
-                "it/dati-aperti/index.html", "en/open-data/index.html"):
+                "it/dati-aperti/index.html", "en/open-data/index.html",
+                "it/cronologia/index.html", "en/timeline/index.html"):
         assert rel in pages
-    assert len(pages) == 36
+    assert len(pages) == 38
 
 
 # -- what the golden files must say --------------------------------------------------------
