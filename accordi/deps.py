@@ -33,6 +33,10 @@ def fingerprints(site: Site) -> dict[Key, str]:
         fp["agreement", a.id] = _digest((sources, st, a.extended_by, a.superseded_by))
         fp["agreement-item", a.id] = _digest((a.title, a.object, a.type, st, a.signed,
                                              a.end, a.renewals, a.partners, a.themes))
+        # Everything but the texts: what the data files and feeds publish.
+        fp["agreement-data", a.id] = _digest((a.source.data, [
+            (lang, t.data) for lang, t in sorted(a.translations.items())], st, a.end,
+            a.documents, a.extended_by, a.superseded_by))
     for p in site.partners.values():
         fp["partner", p.id] = _digest(p.source.data)
     for th in site.themes.values():
@@ -47,13 +51,19 @@ def fingerprints(site: Site) -> dict[Key, str]:
     return fp
 
 
+def combined(fp: dict[Key, str], keys, *salt: object) -> str:
+    """One digest for a set of record keys (what an output file is made from)."""
+    return _digest((salt, sorted((k, fp.get(k)) for k in keys)))
+
+
 def page_fingerprint(fp: dict[Key, str], key: PageKey, dependencies: set[Key],
                      environment: str) -> str:
     """A digest of everything page `key` shows: equal fingerprints, equal bytes."""
     return _digest((key, environment, sorted((d, fp.get(d)) for d in dependencies)))
 
 
-COLLECTIONS = {"agreement-item": "agreement-items", "partner": "partners", "theme": "themes"}
+COLLECTIONS = {"agreement-item": "agreement-items", "agreement-data": "all-agreement-data",
+               "partner": "partners", "theme": "themes"}
 
 
 def _agreement_lists(site: Site, ids: Iterable[str]) -> set[Key]:

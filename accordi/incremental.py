@@ -142,8 +142,16 @@ class SiteBuilder:
         for out, data in self._render(views, renderer, todo):
             self._compare(changes, current, out, fingerprints[out], data)
         changes.rendered = len(todo)
-        extras = {f.path: f.data for f in outputs.all_files(site, router)}
-        extras[".nojekyll"] = b""
+        for name, produce, keys in outputs.PRODUCERS:
+            tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
+            previous = [p for p, v in self.published.items() if v[0] == tag]
+            if previous and all(self._intact(p, self.published[p][2]) for p in previous):
+                changes.unchanged.update(previous)  # nothing it is made from changed
+                current.update({p: self.published[p] for p in previous})
+                continue
+            for f in produce(site, router):
+                self._compare(changes, current, f.path, tag, f.data)
+        extras = {".nojekyll": b""}
         extras.update(_copy_tree(self.paths.assets, "assets"))
         extras.update(_copy_tree(self.paths.content / "documents", "documents"))
         for path, data in extras.items():

@@ -23,19 +23,26 @@ class OutputFile:
 
 Producer = Callable[[Site, Router], Iterable[OutputFile]]
 
-# Registered producers, in the order they run (imported below: they use OutputFile).
-PRODUCERS: list[Producer] = []
+# Registered producers, in the order they run (imported below: they use OutputFile), each
+# with the record keys (see accordi.deps) its files are made from: when none of their
+# fingerprints changed, the builder keeps the previous files without running it.
+PRODUCERS: list[tuple[str, Producer, tuple[tuple, ...]]] = []
+
+LISTS = (("frame",), ("agreement-items",), ("partners",), ("themes",))
+DATA = (("frame",), ("all-agreement-data",), ("partners",), ("themes",))
 
 
 def all_files(site: Site, router: Router) -> Iterable[OutputFile]:
     """Every extra file of the site."""
-    for produce in PRODUCERS:
+    for _, produce, _ in PRODUCERS:
         yield from produce(site, router)
 
 
 def _register() -> None:
     from . import feeds, opendata, robots, sitemap, sqlite
-    PRODUCERS.extend([feeds.files, sitemap.files, robots.files, opendata.files, sqlite.files])
+    PRODUCERS.extend([("feeds", feeds.files, DATA), ("sitemap", sitemap.files, LISTS),
+                      ("robots", robots.files, (("frame",),)),
+                      ("opendata", opendata.files, DATA), ("sqlite", sqlite.files, DATA)])
 
 
 _register()
