@@ -93,6 +93,7 @@ class SiteBuilder:
         self.store, self.workers = store, workers
         self.files = FileCache(store)
         self.html_cache: dict | None = None
+        self.environment = ""
         # output path -> (page fingerprint or "", digest, size) of the last good build
         self.published: dict[str, tuple[str, str, int]] = (
             store.manifest(str(paths.output.absolute())) if store else {})
@@ -120,9 +121,11 @@ class SiteBuilder:
             if self.store:
                 self.store.flush()
             return Changes(False, errors)
-        strings.cache_clear()  # locales may have been edited
         router = Router(site.settings.base_path, site.settings.origin)
         environment = _environment(self.paths.templates, LOCALES)
+        if environment != self.environment:
+            strings.cache_clear()  # the locales may have been edited
+            self.environment = environment
         fp = deps.fingerprints(site)
         views = Views(site, router, html_cache=self.html_cache, store=self.store)
         renderer = PageRenderer(site, router, self.paths.templates)
