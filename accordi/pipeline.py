@@ -6,16 +6,19 @@ import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import outputs
+from . import manifest, outputs
 from .config import Paths, settings_from
 from .content import read_content
 from .errors import ContentFailure, ErrorCollector
+from .history import History, read_history
 from .i18n import strings
 from .model import Site, build_site
 from .publish import Staging
 from .render import PageRenderer
 from .routes import Router, reserved_segments
+from .search import SearchReport, build_index
 from .views import PageSpec, Views
 
 
@@ -27,6 +30,7 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[str]
+    search: SearchReport | None = None
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -38,6 +42,8 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
         return None, errors
     settings = settings_from(raw.site.data, as_of, base_url)
     site = build_site(raw, settings, errors, reserved_segments())
+    if not errors.failed:
+        manifest.check(site, paths.content, errors)
     return (None if errors.failed else site), errors
 
 
@@ -46,10 +52,14 @@ def router_for(site: Site) -> Router:
     return Router(site.settings.base_path, site.settings.origin)
 
 
-def page_specs(site: Site, router: Router) -> list[PageSpec]:
-    """Every page, plus the root files that lead to the Italian home."""
-    views = Views(site, router)
+def page_specs(site: Site, router: Router, history: History | None = None,
+               content: Path | None = None) -> list[PageSpec]:
+    """Every page, plus the root files that lead to the Italian home, and (with `content`)
+    the redirects and notices that keep former addresses alive."""
+    views = Views(site, router, history=history)
     specs = views.all()
+    if content is not None:
+        specs += manifest.extra_pages(site, views, content)
     source = site.settings.source_lang
     home = next(s for s in specs if s.kind == "home" and s.lang == source)
     missing = next(s for s in specs if s.kind == "notfound" and s.lang == source)
@@ -61,15 +71,21 @@ def page_specs(site: Site, router: Router) -> list[PageSpec]:
     return specs
 
 
-def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildReport:
-    """Build the site into `paths.output`; raise ContentFailure, leaving output intact."""
+def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
+          history: bool = True) -> BuildReport:
+    """Build the site into `paths.output`; raise ContentFailure, leaving output intact.
+
+    `history=False` leaves out the git history of records (for output that must not depend
+    on the repository, such as the golden files of the tests).
+    """
     started = time.perf_counter()
     site, errors = load_site(paths, as_of, base_url)
     if site is None:
         raise ContentFailure(errors)
     router = router_for(site)
     renderer = PageRenderer(site, router, paths.templates)
-    specs = page_specs(site, router)
+    specs = page_specs(site, router, read_history(paths.content) if history else None,
+                       paths.content)
     staging = Staging(paths.output)
     try:
         for spec in specs:
@@ -80,9 +96,27 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildRep
         staging.copy_tree(paths.assets, "assets")
         if (paths.content / "documents").is_dir():
             staging.copy_tree(paths.content / "documents", "documents")
+        search = build_index(staging.dir)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    return BuildReport(len(specs), len(staging.written), time.perf_counter() - started,
-                       [e.format() for e in errors.sorted()])
+    warnings = [e.format() for e in errors.sorted()]
+    warnings += record_addresses(paths.content, specs)
+    return BuildReport(len(specs), len(staging.written) + search.files,
+                       time.perf_counter() - started, warnings, search)
+
+
+def record_addresses(content: Path, specs: list[PageSpec]) -> list[str]:
+    """Add newly published addresses to the content's manifest; a note for the editor."""
+    addresses = {"/" + s.output.removesuffix("index.html") for s in specs
+                 if s.kind != "notfound"}
+    where = f"{content.name}/{manifest.MANIFEST}"
+    try:
+        added = manifest.record(content, addresses)
+    except OSError as exc:
+        return [f"{where}: warning: cannot record the published addresses: {exc.strerror}"]
+    if not added:
+        return []
+    return [f"{where}: note: recorded {added} new published address"
+            f"{'es' if added > 1 else ''}; commit this file with your change"]

@@ -73,6 +73,7 @@ class PageRenderer:
             "as_of": format_date(PartialDate.from_date(s.as_of), lang),
             "as_of_iso": s.as_of.isoformat(),
             "asset": self.router.asset, "home_url": self.router.url_for("home", lang),
+            "search_url": self.router.url_for("search", lang),
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
@@ -86,5 +87,7 @@ class PageRenderer:
             **self._frames[lang], **spec.context, "kind": spec.kind,
             "languages": languages, "canonical": canonical,
             "origin": self.router.origin, "noindex": spec.context.get("noindex", False),
+            "searchable": spec.context.get("searchable", False),
+            "wasm": spec.context.get("wasm", False),
         }
         return self.env.get_template(spec.template).render(context)

@@ -6,14 +6,26 @@ it out. Markdown is converted once per body part and reused by every page that s
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_currency
 from markupsafe import Markup
 
 from .dates import PartialDate
-from .i18n import Local, country_name, format_date, format_duration, format_size, localize, t
+from .history import History
+from .i18n import (
+    Local,
+    country_name,
+    format_date,
+    format_duration,
+    format_size,
+    localize,
+    strings,
+    t,
+)
 from .model import Agreement, Body, Page, Partner, Site, Theme
 from .routes import Router
 from .text import Rendered, Renderer
@@ -35,32 +47,40 @@ class PageSpec:
 class Views:
     """Builds PageSpecs for a Site."""
 
-    def __init__(self, site: Site, router: Router, renderer: Renderer | None = None):
+    def __init__(self, site: Site, router: Router, renderer: Renderer | None = None,
+                 history: History | None = None):
         self.site, self.router = site, router
         self.renderer = renderer or Renderer()
+        self.history = history
         self.source = site.settings.source_lang
-        self._html: dict[tuple[str, str, str, int], Rendered] = {}
+        self._html: dict[tuple[str, str, str, int, str | None], Rendered] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
     def loc(self, text: dict[str, str] | None, lang: str) -> Local | None:
         return localize(text, lang, self.source)
 
-    def markdown(self, body: Body, part: str, shift: int = 0) -> Rendered:
-        key = (str(body.path), body.lang, part, shift)
+    def markdown(self, body: Body, part: str, shift: int = 0,
+                 links: str | None = None) -> Rendered:
+        key = (str(body.path), body.lang, part, shift, links)
         if key not in self._html:
-            self._html[key] = self.renderer.render(getattr(body, part), shift)
+            self._html[key] = self.renderer.render(getattr(body, part), shift, links,
+                                                   body.lang)
         return self._html[key]
 
     def body_part(self, bodies: dict[str, Body], lang: str, part: str,
-                  shift: int = 0) -> dict[str, Any] | None:
-        """A body part in `lang`, or the source's, flagged as a fallback."""
+                  shift: int = 0, self_links: bool = False) -> dict[str, Any] | None:
+        """A body part in `lang`, or the source's, flagged as a fallback.
+
+        With `self_links`, articles and numbered paragraphs link to themselves, the links
+        named in the reader's language.
+        """
         body = bodies.get(lang)
         if body is None or not getattr(body, part):
             body = bodies.get(self.source)
         if body is None or not getattr(body, part):
             return None
-        r = self.markdown(body, part, shift)
+        r = self.markdown(body, part, shift, lang if self_links else None)
         return {"html": Markup(r.html), "toc": r.toc, "lang": body.lang,
                 "fallback": body.lang != lang}
 
@@ -82,6 +102,10 @@ class Views:
             "status": a.status.value, "status_label": t(lang, f"status_{a.status.value}"),
             "signed": format_date(a.signed, lang), "signed_iso": a.signed.iso(),
             "partners": [self.loc(self.site.partners[p].name, lang) for p in a.partners],
+            # For the filters of the agreements index: ids, never words, so that a shared
+            # filtered address means the same in every language.
+            "filter": {"partner": " ".join(a.partners), "theme": " ".join(a.themes),
+                       "type": a.type, "status": a.status.value, "year": str(a.signed.year)},
         }
 
     def partner_item(self, p: Partner, lang: str) -> dict[str, Any]:
@@ -101,6 +125,7 @@ class Views:
         specs: list[PageSpec] = []
         for lang in self.site.settings.languages:
             specs.append(self.home(lang))
+            specs.append(self.search(lang))
             specs.append(self.agreements_index(lang))
             specs += [self.agreement(a, lang) for a in self.site.agreements.values()]
             specs.append(self.partners_index(lang))
@@ -127,11 +152,55 @@ class Views:
         )
 
     def agreements_index(self, lang: str) -> PageSpec:
+        s = self.site
+        rows = []
+        for a in s.agreements.values():
+            item = self.agreement_item(a, lang)
+            item["themes"] = [self.loc(s.themes[th].name, lang) for th in a.themes]
+            rows.append(item)
         return self.spec("agreements", lang, None, "agreements.html",
                          title=Local(t(lang, "agreements"), lang),
                          description=t(lang, "agreements_intro"),
-                         agreements=[self.agreement_item(a, lang)
-                                     for a in self.site.agreements.values()])
+                         agreements=rows, filters=self.filters(lang))
+
+    def filters(self, lang: str) -> list[dict[str, Any]]:
+        """The filter controls of the agreements index: one list of choices per facet, only
+        with values some agreement has; values are ids, labels are in the reader's language."""
+        agreements = list(self.site.agreements.values())
+
+        def by_label(pairs: dict[str, str]) -> list[dict[str, str]]:
+            return [{"value": v, "label": label}
+                    for v, label in sorted(pairs.items(), key=lambda kv: kv[1].casefold())]
+
+        partners = {p: self.loc(self.site.partners[p].name, lang).text
+                    for a in agreements for p in a.partners}
+        themes = {th: self.loc(self.site.themes[th].name, lang).text
+                  for a in agreements for th in a.themes}
+        types = {a.type: t(lang, f"type_{a.type}") for a in agreements}
+        ranks = {a.status.value: a.status.rank for a in agreements if a.status}
+        statuses = [{"value": v, "label": t(lang, f"status_{v}")}
+                    for v in sorted(ranks, key=lambda v: (ranks[v], v))]
+        years = sorted({str(a.signed.year) for a in agreements}, reverse=True)
+        return [
+            {"name": "partner", "label": t(lang, "filter_partner"), "options": by_label(partners)},
+            {"name": "theme", "label": t(lang, "filter_theme"), "options": by_label(themes)},
+            {"name": "type", "label": t(lang, "filter_type"), "options": by_label(types)},
+            {"name": "status", "label": t(lang, "filter_status"), "options": statuses},
+            {"name": "year", "label": t(lang, "filter_year"),
+             "options": [{"value": y, "label": y} for y in years]},
+        ]
+
+    def search(self, lang: str) -> PageSpec:
+        """The search page: a plain form, and results from the static index with JavaScript."""
+        messages = {key: t(lang, f"search_{key}")
+                    for key in ("loading", "none", "one", "many", "error")}
+        return self.spec("search", lang, None, "search.html",
+                         title=Local(t(lang, "search_title"), lang),
+                         description=t(lang, "search_intro"), noindex=True, wasm=True,
+                         bundle=self.router.search_bundle(), base=self.router.root(),
+                         messages=messages,
+                         browse=[{"label": t(lang, "all_agreements"),
+                                  "url": self.router.url_for("agreements", lang)}])
 
     def partners_index(self, lang: str) -> PageSpec:
         ps = [self.partner_item(p, lang) for p in sorted(
@@ -155,13 +224,17 @@ class Views:
                          title=item["name"], description=self.loc(p.description, lang),
                          partner=item, text=self.loc(p.description, lang),
                          kind_label=t(lang, f"kind_{p.kind}"),
-                         agreements=[self.agreement_item(a, lang) for a in p.agreements])
+                         agreements=[self.agreement_item(a, lang) for a in p.agreements],
+                         searchable=t(lang, "result_partner"),
+                         history=self.history_view([p.source.path], lang))
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
         item = self.theme_item(th, lang)
         return self.spec("theme", lang, th.id, "theme.html",
                          title=item["name"], description=item["description"], theme=item,
-                         agreements=[self.agreement_item(a, lang) for a in th.agreements])
+                         agreements=[self.agreement_item(a, lang) for a in th.agreements],
+                         searchable=t(lang, "result_theme"),
+                         history=self.history_view([th.source.path], lang))
 
     def page(self, pg: Page, lang: str) -> PageSpec:
         return self.spec("page", lang, pg.slug_for(lang), "page.html",
@@ -170,7 +243,8 @@ class Views:
                          description=self.loc(pg.description, lang) or "",
                          summary=self.body_part(pg.bodies, lang, "summary"),
                          text=self.body_part(pg.bodies, lang, "text"),
-                         contact=self.contact(lang) if pg.feedback else None)
+                         contact=self.contact(lang) if pg.feedback else None,
+                         searchable=t(lang, "result_page"))
 
     def contact(self, lang: str) -> dict[str, Any]:
         """The site's feedback contact, as content/site.yaml gives it."""
@@ -201,12 +275,15 @@ class Views:
                 related.append({"relation": t(lang, key),
                                 **self.agreement_item(s.agreements[other], lang)})
         summary = self.body_part(a.bodies, lang, "summary")
-        text = self.body_part(a.bodies, lang, "text", shift=1)
+        text = self.body_part(a.bodies, lang, "text", shift=1, self_links=True)
         refs = [{"title": self.loc(r.title, lang), "date": format_date(r.date, lang),
                  "url": r.url} for r in a.acts]
         return self.spec(
             "agreement", lang, a.id, "agreement.html",
             title=title, description=self.loc(a.object, lang),
+            searchable=t(lang, "result_agreement"),
+            history=self.history_view([a.source.path] + [
+                src.path for src in a.translations.values()], lang),
             a={
                 "id": a.id, "title": title, "type": t(lang, f"type_{a.type}"),
                 "object": self.loc(a.object, lang),
@@ -236,10 +313,72 @@ class Views:
                 "expense": self.expense_view(a, lang),
                 "related": related,
                 "permalink": permalink,
-                "citation": t(lang, "cite_text", owner=owner, title=title,
-                              date=format_date(a.signed, lang), url=permalink),
+                "citations": self.citations(a, lang),
             },
         )
+
+    def citations(self, a: Agreement, lang: str) -> list[dict[str, Any]]:
+        """The agreement's citation in every language of the site, the reader's first.
+
+        The day of access is the reader's: the page carries a placeholder that the script
+        assets/js/cite.js replaces with today's date (the placeholder stays without it).
+        """
+        langs = sorted(self.site.settings.languages, key=lambda lg: lg != lang)
+        out = []
+        for lg in langs:
+            owner = self.loc(self.site.settings.owner_name, lg)
+            title = self.loc(a.title, lg)
+            before, _, after = t(lg, "cite_accessed").partition("{date}")
+            out.append({
+                "lang": lg, "language": strings(lg)["language_name"],
+                "text": t(lg, "cite_text", owner=owner, title=title,
+                          date=format_date(a.signed, lg),
+                          url=self.router.absolute_url("agreement", lg, a.id)),
+                "accessed_before": before, "accessed_after": after,
+                "placeholder": t(lg, "cite_accessed_placeholder"),
+            })
+        return out
+
+    def history_view(self, paths: list[Path], lang: str) -> dict[str, Any] | None:
+        """"Last updated" and the list of changes of a record's files, if the content has a
+        version history."""
+        changes = self.history.of(paths) if self.history else []
+        if not changes:
+            return None
+
+        def day(date: dt.date) -> dict[str, str]:
+            return {"iso": date.isoformat(),
+                    "text": format_date(PartialDate.from_date(date), lang)}
+
+        return {"updated": day(changes[0].date),
+                "changes": [{**day(c.date), "subject": c.subject} for c in changes]}
+
+    def redirect(self, kind: str, lang: str, address: str, target: str) -> PageSpec:
+        """A page at a record's former address that sends the reader to its new one."""
+        langs = self.site.settings.languages
+        url = self.router.url_for(kind, lang, target)
+        record = self.site.agreements[target]
+        return PageSpec("redirect", lang, target, "redirect.html",
+                        {"title": Local(t(lang, "moved_title"), lang),
+                         "description": t(lang, "moved_text"),
+                         "target": {"url": url, "absolute": self.router.origin + url,
+                                    "title": self.loc(record.title, lang)}},
+                        self.router.address_output(address),
+                        {lg: self.router.url_for(kind, lg, target) for lg in langs})
+
+    def removed(self, address: str, day: dt.date) -> PageSpec:
+        """A notice at the address of a record that was removed from the site."""
+        langs = self.site.settings.languages
+        first = address.strip("/").split("/")[0]
+        lang = first if first in langs else self.source
+        alternates = {lg: self.router.url_for("home", lg) for lg in langs}
+        alternates[lang] = self.router.address_url(address)
+        return PageSpec("removed", lang, None, "removed.html",
+                        {"title": Local(t(lang, "removed_title"), lang),
+                         "description": t(lang, "removed_text", date=format_date(
+                             PartialDate.from_date(day), lang)),
+                         "removed_iso": day.isoformat(), "noindex": True},
+                        self.router.address_output(address), alternates)
 
     def status_view(self, a: Agreement, lang: str) -> dict[str, Any]:
         """Label and the plain-words reason for an agreement's status."""

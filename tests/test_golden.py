@@ -114,10 +114,11 @@ def test_html_matches_golden(built):
 
 
 def test_files_besides_html(built):
-    """Besides pages and assets, a build holds only .nojekyll and the original documents."""
+    """Besides pages and assets, a build holds only .nojekyll, the original documents and
+    the search index (tested in test_search.py)."""
     others = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
                     if p.is_file() and p.suffix != ".html"
-                    and p.relative_to(built).parts[0] != "assets")
+                    and p.relative_to(built).parts[0] not in ("assets", "pagefind"))
     assert others == [".nojekyll", "documents/accordo-lisbona.pdf"]
     assert (built / "documents/accordo-lisbona.pdf").read_bytes() == (
         FIXTURE / "documents/accordo-lisbona.pdf").read_bytes()
@@ -135,7 +136,8 @@ def test_golden_pages_are_the_expected_set():
                 "it/informazioni/index.html", "en/about/index.html",
                 "it/metodo/index.html", "en/metodo/index.html"):
         assert rel in pages
-    assert len(pages) == 34
+    assert {"it/cerca/index.html", "en/search/index.html"} <= pages
+    assert len(pages) == 36
 
 
 # -- what the golden files must say --------------------------------------------------------
@@ -200,7 +202,9 @@ def test_every_page_has_canonical_and_alternates(built):
     pages = html_files(built)
     noindex = sorted(rel for rel, data in pages.items()
                      if b'<meta name="robots" content="noindex">' in data)
-    assert noindex == ["404.html", "en/404.html", "it/404.html"]
+    # Not-found pages, and the search page, whose results are other pages.
+    assert noindex == ["404.html", "en/404.html", "en/search/index.html", "it/404.html",
+                       "it/cerca/index.html"]
     for rel, data in pages.items():
         if rel in noindex:
             continue
