@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel.dates import get_month_names
 from babel.numbers import format_currency
 from markupsafe import Markup
 
@@ -321,7 +322,7 @@ class Views:
         """The agreement's citation in every language of the site, the reader's first.
 
         The day of access is the reader's: the page carries a placeholder that the script
-        assets/js/cite.js replaces with today's date (the placeholder stays without it).
+        assets/js/cite.js replaces with the reader's today (the placeholder stays without it).
         """
         langs = sorted(self.site.settings.languages, key=lambda lg: lg != lang)
         out = []
@@ -336,6 +337,9 @@ class Views:
                           url=self.router.absolute_url("agreement", lg, a.id)),
                 "accessed_before": before, "accessed_after": after,
                 "placeholder": t(lg, "cite_accessed_placeholder"),
+                # The month names the site's dates use, so the script writes the date of
+                # access as every other date (`5 marzo 2026`, `5 March 2026`).
+                "months": " ".join(get_month_names("wide", locale=lg)[m] for m in range(1, 13)),
             })
         return out
 
