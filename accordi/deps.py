@@ -81,10 +81,8 @@ def dependencies(site: Site, key: PageKey) -> set[Key]:
     """The record keys page `key` shows."""
     kind, _lang, id = key
     deps: set[Key] = {("frame",)}
-    if kind in ("home", "root"):
+    if kind in ("home", "root", "agreements", "opendata", "timeline"):
         deps |= {("agreement-items",), ("partners",), ("themes",)}
-    elif kind in ("agreements", "opendata", "timeline"):
-        deps |= {("agreement-items",), ("partners",)}
     elif kind in ("partners", "themes"):
         deps |= {("agreement-items",), (kind,)}
     elif kind == "agreement" and id in site.agreements:

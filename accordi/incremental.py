@@ -17,11 +17,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, outputs
+from . import deps, manifest, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import FileCache, read_content
 from .errors import ErrorCollector
+from .history import read_history
 from .i18n import LOCALES, strings
 from .model import Site, build_site
 from .render import PageRenderer
@@ -88,9 +89,10 @@ class SiteBuilder:
     """Builds a site and remembers what it published, to redo only what changes."""
 
     def __init__(self, paths: Paths, as_of: dt.date, base_url: str | None = None,
-                 store: BuildCache | None = None, workers: int = 1):
+                 store: BuildCache | None = None, workers: int = 1, history: bool = True):
         self.paths, self.as_of, self.base_url = paths, as_of, base_url
-        self.store, self.workers = store, workers
+        self.store, self.workers, self.history = store, workers, history
+        self.addresses: set[str] = set()  # every page address of the last good build
         self.files = FileCache(store)
         self.html_cache: dict | None = None
         self.environment = ""
@@ -106,6 +108,8 @@ class SiteBuilder:
             return None, errors
         settings = settings_from(raw.site.data, self.as_of, self.base_url)
         site = build_site(raw, settings, errors, reserved_segments())
+        if not errors.failed:
+            manifest.check(site, self.paths.content, errors)
         return (None if errors.failed else site), errors
 
     def _intact(self, path: str, size: int) -> bool:
@@ -127,14 +131,18 @@ class SiteBuilder:
             strings.cache_clear()  # the locales may have been edited
             self.environment = environment
         fp = deps.fingerprints(site)
-        views = Views(site, router, html_cache=self.html_cache, store=self.store)
+        history = read_history(self.paths.content) if self.history else None
+        views = Views(site, router, html_cache=self.html_cache, store=self.store,
+                      history=history)
         renderer = PageRenderer(site, router, self.paths.templates)
         changes = Changes(True, errors)
         current: dict[str, tuple[str, str, int]] = {}
         todo: list[tuple[PageKey, str, str]] = []
         for key in views.page_keys():
             out = views.output_of(key)
-            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key), environment)
+            changed_by = history.of(views.history_paths(key)) if history else []
+            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key),
+                                            environment + repr(changed_by))
             previous = self.published.get(out)
             if previous and previous[0] == page_fp and self._intact(out, previous[2]):
                 changes.unchanged.add(out)
@@ -145,6 +153,12 @@ class SiteBuilder:
         for out, data in self._render(views, renderer, todo):
             self._compare(changes, current, out, fingerprints[out], data)
         changes.rendered = len(todo)
+        # Redirects at former addresses and notices at removed ones: few, always remade.
+        for spec in manifest.extra_pages(site, views, self.paths.content):
+            self._compare(changes, current, spec.output, "",
+                          renderer.render(spec).encode("utf-8"))
+        self.addresses = {"/" + views.output_of(k).removesuffix("index.html")
+                          for k in views.page_keys() if k[0] not in ("notfound", "root404")}
         for name, produce, keys in outputs.PRODUCERS:
             tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
             previous = [p for p, v in self.published.items() if v[0] == tag]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from . import manifest
 from .cache import BuildCache
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
 from .incremental import SiteBuilder
 from .model import Site
 from .publish import Staging
+from .search import SEARCH_BUNDLE, SearchReport, build_index
 
 
 @dataclass
@@ -22,6 +25,7 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[str]
+    search: SearchReport | None = None
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -31,16 +35,19 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
 
 
 def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
-          workers: int = 1) -> BuildReport:
+          workers: int = 1, history: bool = True) -> BuildReport:
     """Build the site into `paths.output`; raise ContentFailure, leaving output intact.
 
     Files whose bytes did not change are hard-linked from the previous output, so they keep
     their modification time and a deploy by rsync or object-storage sync skips them.
+    `history=False` leaves out the git history of records (for output that must not depend
+    on the repository, such as the golden files of the tests).
     """
     started = time.perf_counter()
     store = BuildCache(paths.cache) if paths.cache else None
     try:
-        builder = SiteBuilder(paths, as_of, base_url, store=store, workers=workers)
+        builder = SiteBuilder(paths, as_of, base_url, store=store, workers=workers,
+                              history=history)
         changes = builder.update()
         if not changes.ok:
             raise ContentFailure(changes.errors)
@@ -50,6 +57,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 staging.write(path, data)
             for path in sorted(changes.unchanged):
                 staging.link(paths.output / path, path)
+            search = build_index(staging.dir)
+            staging.reuse_identical(paths.output, SEARCH_BUNDLE)
             staging.commit()
         except BaseException:
             staging.abort()
@@ -58,5 +67,19 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
     finally:
         if store:
             store.close()
-    return BuildReport(changes.rendered, len(staging.written), time.perf_counter() - started,
-                       changes.warnings)
+    warnings = changes.warnings + record_addresses(paths.content, builder.addresses)
+    return BuildReport(changes.rendered, len(staging.written) + search.files,
+                       time.perf_counter() - started, warnings, search)
+
+
+def record_addresses(content: Path, addresses: set[str]) -> list[str]:
+    """Add newly published addresses to the content's manifest; a note for the editor."""
+    where = f"{content.name}/{manifest.MANIFEST}"
+    try:
+        added = manifest.record(content, addresses)
+    except OSError as exc:
+        return [f"{where}: warning: cannot record the published addresses: {exc.strerror}"]
+    if not added:
+        return []
+    return [f"{where}: note: recorded {added} new published address"
+            f"{'es' if added > 1 else ''}; commit this file with your change"]

@@ -83,6 +83,20 @@ class Staging:
         except OSError:
             shutil.copy2(previous, target)
 
+    def reuse_identical(self, previous: Path, rel: str) -> None:
+        """Swap files under `rel` that equal the previous output's for links to those, so
+        that files made by an outside tool (the search index) also keep their dates."""
+        for path in sorted((self.dir / rel).rglob("*")):
+            old = previous / path.relative_to(self.dir)
+            if path.is_file() and old.is_file() and old.stat().st_size == path.stat().st_size \
+                    and old.read_bytes() == path.read_bytes():
+                tmp = path.with_name(path.name + ".link")
+                try:
+                    os.link(old, tmp)
+                    tmp.replace(path)
+                except OSError:
+                    tmp.unlink(missing_ok=True)
+
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a folder (assets) under `rel`, in a stable order, skipping dotfiles."""
         for path in sorted(source.rglob("*")):

@@ -82,6 +82,7 @@ class PageRenderer:
                          "title": feed_title(self.site, lang, "feed")},
             "og_locale": strings(lang)["og_locale"],
             "og_alternates": [strings(lg)["og_locale"] for lg in s.languages if lg != lang],
+            "search_url": self.router.url_for("search", lang),
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
@@ -98,5 +99,7 @@ class PageRenderer:
             "origin": self.router.origin, "noindex": spec.context.get("noindex", False),
             "head_feeds": spec.context.get("feeds", []) + [frame["all_feed"]],
             "structured_data": spec.context.get("structured_data"),
+            "searchable": spec.context.get("searchable", False),
+            "wasm": spec.context.get("wasm", False),
         }
         return self.env.get_template(spec.template).render(context)

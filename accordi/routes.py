@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+# The folder Pagefind writes its index and scripts into, at the site's root.
+SEARCH_BUNDLE = "pagefind"
+
 # kind -> language -> path pattern below the language prefix ("" is the language home).
 ROUTES: dict[str, dict[str, str]] = {
     "home": {"it": "", "en": ""},
@@ -20,6 +23,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "themes": {"it": "temi/", "en": "themes/"},
     "theme": {"it": "temi/{id}/", "en": "themes/{id}/"},
     "timeline": {"it": "cronologia/", "en": "timeline/"},
+    "search": {"it": "cerca/", "en": "search/"},
     "page": {"it": "{id}/", "en": "{id}/"},
     "notfound": {"it": "404.html", "en": "404.html"},
     "opendata": {"it": "dati-aperti/", "en": "open-data/"},
@@ -42,7 +46,7 @@ def reserved_segments() -> set[str]:
     """First path segments owned by a section: a page slug may not take them."""
     sections = {pattern.split("/")[0] for by_lang in ROUTES.values()
                 for pattern in by_lang.values() if pattern and not pattern.startswith("{")}
-    return sections | {"assets", "data", "documents"}
+    return sections | {"assets", "data", "documents", SEARCH_BUNDLE}
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,22 @@ class Router:
         """URL of a file copied from assets/."""
         return f"{self.base_path}assets/{path}"
 
+    def search_bundle(self, path: str = "") -> str:
+        """URL of a file of the search index (`pagefind/pagefind.js`)."""
+        return f"{self.base_path}{SEARCH_BUNDLE}/{path}"
+
     def document(self, path: str) -> str:
         """URL of an original document copied from content/documents/ (`documents/x.pdf`)."""
         return f"{self.base_path}{path}"
+
+    def address_url(self, address: str) -> str:
+        """URL of an address recorded as published (`/it/accordi/x/`, below the base path)."""
+        return self.base_path + address.lstrip("/")
+
+    def address_output(self, address: str) -> str:
+        """Output file that serves a recorded address."""
+        rel = address.lstrip("/")
+        return rel + "index.html" if rel.endswith("/") or not rel else rel
 
     def root(self) -> str:
         """URL of the site's root, which leads to the Italian home."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from .i18n import t
+
 ARTICLE = re.compile(r"^(?:art\.?|articolo|article)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 FENCE = re.compile(r"^(```|~~~)")
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -145,27 +147,72 @@ def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
     return found
 
 
+def self_link_label(lang: str, heading: str, paragraph: int | None = None,
+                    point: str | None = None) -> str:
+    """Accessible name of a link to an article or paragraph: `Link to art. 1, paragraph 3`."""
+    m = ARTICLE.match(heading.strip())
+    where = (t(lang, "self_link_article", article=m.group(1)) if m
+             else t(lang, "self_link_section", section=heading))
+    if paragraph is not None:
+        where += t(lang, "self_link_paragraph" if m else "self_link_item", paragraph=paragraph)
+    if point is not None:
+        where += t(lang, "self_link_point", point=point)
+    return t(lang, "self_link", target=where)
+
+
+def _self_link(anchor: str, label: str, lang: str | None) -> ET.Element:
+    """`<a class="self-link" href="#art-1-3" aria-label="...">`: its `#` is drawn by CSS, so
+    copied text and the search index stay clean."""
+    link = ET.Element("a", {"class": "self-link", "href": f"#{anchor}", "aria-label": label})
+    if lang:
+        link.set("lang", lang)
+    return link
+
+
+def _append_in_item(item: ET.Element, link: ET.Element) -> None:
+    """Put a link after the item's own words, before any list of points under it."""
+    first = next(iter(item), None)
+    if first is not None and first.tag == "p":  # a loose list: the words are in a <p>
+        first.append(link)
+        return
+    for i, child in enumerate(item):
+        if child.tag in ("ol", "ul"):
+            prev = item[i - 1] if i else None
+            if prev is not None:
+                prev.tail = (prev.tail or "").rstrip()
+            else:
+                item.text = (item.text or "").rstrip()
+            link.tail = "\n"
+            item.insert(i, link)
+            return
+    item.append(link)
+
+
 class _Anchors(Treeprocessor):
     """Give ids to `##` headings and to the items of lists under them."""
 
     shift = 0
     base_path = "/"
+    link_lang: str | None = None   # language of the self-links' names; None: no self-links
+    lang_attr: str | None = None   # set on the links when the text is in another language
 
     def run(self, root: ET.Element) -> None:
         self.toc: list[tuple[str, str]] = []
         self.anchors: list[str] = []
         self.unsafe: list[str] = []
         section = None
+        heading = ""
         for el in root:
             if el.tag == "h2":
                 explicit = _take_explicit_id(el)
-                text = "".join(el.itertext()).strip()
-                section = anchor_for(text, explicit)
+                heading = "".join(el.itertext()).strip()
+                section = anchor_for(heading, explicit)
                 el.set("id", section)
-                self.toc.append((section, text))
+                self.toc.append((section, heading))
                 self.anchors.append(section)
+                self._link(el, section, heading)
             elif el.tag in ("ol", "ul") and section:
-                self._number(el, section)
+                self._number(el, section, heading)
         if self.shift:
             for el in root.iter():
                 if el.tag in ("h1", "h2", "h3", "h4", "h5"):
@@ -179,7 +226,18 @@ class _Anchors(Treeprocessor):
                 # `/it/accordi/x/` in content means this site's page, wherever it is served.
                 link.set("href", self.base_path + href[1:])
 
-    def _number(self, lst: ET.Element, section: str) -> None:
+    def _link(self, el: ET.Element, anchor: str, heading: str, paragraph: int | None = None,
+              point: str | None = None) -> None:
+        if self.link_lang is None:
+            return
+        link = _self_link(anchor, self_link_label(self.link_lang, heading, paragraph, point),
+                          self.lang_attr)
+        if el.tag == "li":
+            _append_in_item(el, link)
+        else:
+            el.append(link)
+
+    def _number(self, lst: ET.Element, section: str, heading: str) -> None:
         start = int(lst.get("start", "1")) if lst.tag == "ol" else 1
         for i, item in enumerate(x for x in lst if x.tag == "li"):
             anchor = f"{section}-{start + i}"
@@ -191,6 +249,8 @@ class _Anchors(Treeprocessor):
                     letter = chr(ord("a") + j) if j < 26 else str(j + 1)
                     point.set("id", f"{anchor}-{letter}")
                     self.anchors.append(f"{anchor}-{letter}")
+                    self._link(point, f"{anchor}-{letter}", heading, start + i, letter)
+            self._link(item, anchor, heading, start + i)
 
 
 class Renderer:
@@ -205,10 +265,17 @@ class Renderer:
         self._anchors.base_path = base_path
         self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
 
-    def render(self, source: str, shift: int = 0) -> Rendered:
-        """Convert one body part; `shift` demotes headings (## becomes h3 with shift 1)."""
+    def render(self, source: str, shift: int = 0, links: str | None = None,
+               text_lang: str | None = None) -> Rendered:
+        """Convert one body part; `shift` demotes headings (## becomes h3 with shift 1).
+
+        With `links` (a language), every heading and numbered paragraph gets a link to
+        itself named in that language, marked `lang` when the text is in `text_lang`.
+        """
         self._md.reset()
         self._anchors.shift = shift
+        self._anchors.link_lang = links
+        self._anchors.lang_attr = links if links and text_lang and links != text_lang else None
         html = self._md.convert(source)
         a = self._anchors
         return Rendered(html, list(a.toc), list(a.anchors), list(a.unsafe))

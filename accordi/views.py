@@ -7,10 +7,13 @@ it out. Markdown is converted once per body part and reused by every page that s
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from babel.dates import get_month_names
 from babel.numbers import format_currency
 from markupsafe import Markup
 
@@ -18,6 +21,7 @@ from .cache import BuildCache, digest
 from .charts.map import world_map
 from .charts.timeline import chronological, period, timeline
 from .dates import PartialDate
+from .history import History
 from .i18n import (
     Local,
     country_name,
@@ -74,6 +78,7 @@ class LRU(OrderedDict):
 _MAKERS = {"home": "home", "agreements": "agreements_index", "agreement": "agreement",
            "partners": "partners_index", "partner": "partner", "themes": "themes_index",
            "theme": "theme", "page": "page", "opendata": "opendata", "timeline": "timeline_page",
+           "search": "search",
            "notfound": "not_found", "root": "root",
            "root404": "root_not_found"}
 
@@ -82,10 +87,11 @@ class Views:
     """Builds PageSpecs for a Site."""
 
     def __init__(self, site: Site, router: Router, renderer: Renderer | None = None,
-                 html_cache: dict[tuple[str, int], Rendered] | None = None,
-                 store: BuildCache | None = None):
+                 html_cache: dict | None = None, store: BuildCache | None = None,
+                 history: History | None = None):
         self.site, self.router = site, router
         self.renderer = renderer or Renderer(router.base_path)
+        self.history = history
         self.source = site.settings.source_lang
         # Markdown source text -> HTML, in memory across rebuilds and on disk across builds,
         # so that an unchanged body is never converted twice.
@@ -97,30 +103,36 @@ class Views:
     def loc(self, text: dict[str, str] | None, lang: str) -> Local | None:
         return localize(text, lang, self.source)
 
-    def markdown(self, body: Body, part: str, shift: int = 0) -> Rendered:
+    def markdown(self, body: Body, part: str, shift: int = 0,
+                 links: str | None = None) -> Rendered:
         source = getattr(body, part)
-        key = (source, shift)
+        key = (source, shift, links, body.lang)
         if key not in self._html:
             stored = None
             if self.store is not None:
-                stored_key = digest("markdown", source, str(shift), self.router.base_path)
+                stored_key = digest("markdown", source, str(shift), str(links), body.lang,
+                                    self.router.base_path)
                 stored = self.store.get("markdown", stored_key)
             if stored is None:
-                stored = self.renderer.render(source, shift)
+                stored = self.renderer.render(source, shift, links, body.lang)
                 if self.store is not None:
                     self.store.put("markdown", stored_key, stored)
             self._html[key] = stored
         return self._html[key]
 
     def body_part(self, bodies: dict[str, Body], lang: str, part: str,
-                  shift: int = 0) -> dict[str, Any] | None:
-        """A body part in `lang`, or the source's, flagged as a fallback."""
+                  shift: int = 0, self_links: bool = False) -> dict[str, Any] | None:
+        """A body part in `lang`, or the source's, flagged as a fallback.
+
+        With `self_links`, articles and numbered paragraphs link to themselves, the links
+        named in the reader's language.
+        """
         body = bodies.get(lang)
         if body is None or not getattr(body, part):
             body = bodies.get(self.source)
         if body is None or not getattr(body, part):
             return None
-        r = self.markdown(body, part, shift)
+        r = self.markdown(body, part, shift, lang if self_links else None)
         return {"html": Markup(r.html), "toc": r.toc, "lang": body.lang,
                 "fallback": body.lang != lang}
 
@@ -142,6 +154,10 @@ class Views:
             "status": a.status.value, "status_label": t(lang, f"status_{a.status.value}"),
             "signed": format_date(a.signed, lang), "signed_iso": a.signed.iso(),
             "partners": [self.loc(self.site.partners[p].name, lang) for p in a.partners],
+            # For the filters of the agreements index: ids, never words, so that a shared
+            # filtered address means the same in every language.
+            "filter": {"partner": " ".join(a.partners), "theme": " ".join(a.themes),
+                       "type": a.type, "status": a.status.value, "year": str(a.signed.year)},
         }
 
     def period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
@@ -189,6 +205,7 @@ class Views:
         out: list[PageKey] = []
         for lang in s.settings.languages:
             out.append(("home", lang, None))
+            out.append(("search", lang, None))
             out.append(("agreements", lang, None))
             out.append(("timeline", lang, None))
             out += [("agreement", lang, a) for a in s.agreements]
@@ -212,9 +229,21 @@ class Views:
                                         else id)
                 for lg in self.site.settings.languages}
 
+    def history_paths(self, key: PageKey) -> list:
+        """The content files whose git history page `key` shows."""
+        kind, _, id = key
+        if kind == "agreement":
+            a = self.site.agreements[id]
+            return [a.source.path] + [src.path for src in a.translations.values()]
+        if kind == "partner":
+            return [self.site.partners[id].source.path]
+        if kind == "theme":
+            return [self.site.themes[id].source.path]
+        return []
+
     def indexable(self, key: PageKey) -> bool:
         """Pages search engines should list: not the 404s, not `/` (it repeats the home)."""
-        return key[0] not in ("notfound", "root404", "root")
+        return key[0] not in ("notfound", "root404", "root", "search")
 
     def output_of(self, key: PageKey) -> str:
         """Where page `key` is written, without preparing its content."""
@@ -258,13 +287,57 @@ class Views:
         )
 
     def agreements_index(self, lang: str) -> PageSpec:
+        s = self.site
+        rows = []
+        for a in s.agreements.values():
+            item = self.agreement_item(a, lang)
+            item["themes"] = [self.loc(s.themes[th].name, lang) for th in a.themes]
+            rows.append(item)
         return self.spec("agreements", lang, None, "agreements.html",
                          title=Local(t(lang, "agreements"), lang),
                          description=t(lang, "agreements_intro"),
                          feed=self.feed("feed", lang),
-                         agreements=[self.agreement_item(a, lang)
-                                     for a in self.site.agreements.values()],
-                         timeline_url=self.router.url_for("timeline", lang))
+                         timeline_url=self.router.url_for("timeline", lang),
+                         agreements=rows, filters=self.filters(lang))
+
+    def filters(self, lang: str) -> list[dict[str, Any]]:
+        """The filter controls of the agreements index: one list of choices per facet, only
+        with values some agreement has; values are ids, labels are in the reader's language."""
+        agreements = list(self.site.agreements.values())
+
+        def by_label(pairs: dict[str, str]) -> list[dict[str, str]]:
+            return [{"value": v, "label": label}
+                    for v, label in sorted(pairs.items(), key=lambda kv: kv[1].casefold())]
+
+        partners = {p: self.loc(self.site.partners[p].name, lang).text
+                    for a in agreements for p in a.partners}
+        themes = {th: self.loc(self.site.themes[th].name, lang).text
+                  for a in agreements for th in a.themes}
+        types = {a.type: t(lang, f"type_{a.type}") for a in agreements}
+        ranks = {a.status.value: a.status.rank for a in agreements if a.status}
+        statuses = [{"value": v, "label": t(lang, f"status_{v}")}
+                    for v in sorted(ranks, key=lambda v: (ranks[v], v))]
+        years = sorted({str(a.signed.year) for a in agreements}, reverse=True)
+        return [
+            {"name": "partner", "label": t(lang, "filter_partner"), "options": by_label(partners)},
+            {"name": "theme", "label": t(lang, "filter_theme"), "options": by_label(themes)},
+            {"name": "type", "label": t(lang, "filter_type"), "options": by_label(types)},
+            {"name": "status", "label": t(lang, "filter_status"), "options": statuses},
+            {"name": "year", "label": t(lang, "filter_year"),
+             "options": [{"value": y, "label": y} for y in years]},
+        ]
+
+    def search(self, lang: str) -> PageSpec:
+        """The search page: a plain form, and results from the static index with JavaScript."""
+        messages = {key: t(lang, f"search_{key}")
+                    for key in ("loading", "none", "one", "many", "error")}
+        return self.spec("search", lang, None, "search.html",
+                         title=Local(t(lang, "search_title"), lang),
+                         description=t(lang, "search_intro"), noindex=True, wasm=True,
+                         bundle=self.router.search_bundle(), base=self.router.root(),
+                         messages=messages,
+                         browse=[{"label": t(lang, "all_agreements"),
+                                  "url": self.router.url_for("agreements", lang)}])
 
     def timeline_page(self, lang: str) -> PageSpec:
         """Every agreement on one timeline, with the same facts as a list."""
@@ -312,7 +385,9 @@ class Views:
                          kind_label=t(lang, f"kind_{p.kind}"),
                          chart=timeline(p.agreements, self.site, self.router, lang),
                          agreements=[self.period_item(a, lang)
-                                     for a in chronological(p.agreements)])
+                                     for a in chronological(p.agreements)],
+                         searchable=t(lang, "result_partner"),
+                         history=self.history_view([p.source.path], lang))
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
         item = self.theme_item(th, lang)
@@ -325,7 +400,9 @@ class Views:
                          feed=self.feed("theme_feed", lang, th.id),
                          feeds=[self.feed("theme_feed", lang, th.id)],
                          data=self.record_data(lang),
-                         agreements=[self.agreement_item(a, lang) for a in th.agreements])
+                         agreements=[self.agreement_item(a, lang) for a in th.agreements],
+                         searchable=t(lang, "result_theme"),
+                         history=self.history_view([th.source.path], lang))
 
     def page(self, pg: Page, lang: str) -> PageSpec:
         summary = self.body_part(pg.bodies, lang, "summary")
@@ -338,7 +415,8 @@ class Views:
                          title=self.loc(pg.title, lang),
                          description=description,
                          summary=summary, text=text,
-                         contact=self.contact(lang) if pg.feedback else None)
+                         contact=self.contact(lang) if pg.feedback else None,
+                         searchable=t(lang, "result_page"))
 
     def contact(self, lang: str) -> dict[str, Any]:
         """The site's feedback contact, as content/site.yaml gives it."""
@@ -412,7 +490,7 @@ class Views:
                 related.append({"relation": t(lang, key),
                                 **self.agreement_item(s.agreements[other], lang)})
         summary = self.body_part(a.bodies, lang, "summary")
-        text = self.body_part(a.bodies, lang, "text", shift=1)
+        text = self.body_part(a.bodies, lang, "text", shift=1, self_links=True)
         refs = [{"title": self.loc(r.title, lang), "date": format_date(r.date, lang),
                  "url": r.url} for r in a.acts]
         description = t(lang, "meta_agreement", type=t(lang, f"type_{a.type}"),
@@ -424,6 +502,9 @@ class Views:
             title=title, description=description,
             structured_data=script_body(legislation(s, self.router, a, lang)),
             data=self.record_data(lang, a.id),
+            searchable=t(lang, "result_agreement"),
+            history=self.history_view([a.source.path] + [
+                src.path for src in a.translations.values()], lang),
             a={
                 "id": a.id, "title": title, "type": t(lang, f"type_{a.type}"),
                 "object": self.loc(a.object, lang),
@@ -453,10 +534,75 @@ class Views:
                 "expense": self.expense_view(a, lang),
                 "related": related,
                 "permalink": permalink,
-                "citation": t(lang, "cite_text", owner=owner, title=title,
-                              date=format_date(a.signed, lang), url=permalink),
+                "citations": self.citations(a, lang),
             },
         )
+
+    def citations(self, a: Agreement, lang: str) -> list[dict[str, Any]]:
+        """The agreement's citation in every language of the site, the reader's first.
+
+        The day of access is the reader's: the page carries a placeholder that the script
+        assets/js/cite.js replaces with the reader's today (the placeholder stays without it).
+        """
+        langs = sorted(self.site.settings.languages, key=lambda lg: lg != lang)
+        out = []
+        for lg in langs:
+            owner = self.loc(self.site.settings.owner_name, lg)
+            title = self.loc(a.title, lg)
+            before, _, after = t(lg, "cite_accessed").partition("{date}")
+            out.append({
+                "lang": lg, "language": strings(lg)["language_name"],
+                "text": t(lg, "cite_text", owner=owner, title=title,
+                          date=format_date(a.signed, lg),
+                          url=self.router.absolute_url("agreement", lg, a.id)),
+                "accessed_before": before, "accessed_after": after,
+                "placeholder": t(lg, "cite_accessed_placeholder"),
+                # The month names the site's dates use, so the script writes the date of
+                # access as every other date (`5 marzo 2026`, `5 March 2026`).
+                "months": " ".join(get_month_names("wide", locale=lg)[m] for m in range(1, 13)),
+            })
+        return out
+
+    def history_view(self, paths: list[Path], lang: str) -> dict[str, Any] | None:
+        """"Last updated" and the list of changes of a record's files, if the content has a
+        version history."""
+        changes = self.history.of(paths) if self.history else []
+        if not changes:
+            return None
+
+        def day(date: dt.date) -> dict[str, str]:
+            return {"iso": date.isoformat(),
+                    "text": format_date(PartialDate.from_date(date), lang)}
+
+        return {"updated": day(changes[0].date),
+                "changes": [{**day(c.date), "subject": c.subject} for c in changes]}
+
+    def redirect(self, kind: str, lang: str, address: str, target: str) -> PageSpec:
+        """A page at a record's former address that sends the reader to its new one."""
+        langs = self.site.settings.languages
+        url = self.router.url_for(kind, lang, target)
+        record = self.site.agreements[target]
+        return PageSpec("redirect", lang, target, "redirect.html",
+                        {"title": Local(t(lang, "moved_title"), lang),
+                         "description": t(lang, "moved_text"),
+                         "target": {"url": url, "absolute": self.router.origin + url,
+                                    "title": self.loc(record.title, lang)}},
+                        self.router.address_output(address),
+                        {lg: self.router.url_for(kind, lg, target) for lg in langs})
+
+    def removed(self, address: str, day: dt.date) -> PageSpec:
+        """A notice at the address of a record that was removed from the site."""
+        langs = self.site.settings.languages
+        first = address.strip("/").split("/")[0]
+        lang = first if first in langs else self.source
+        alternates = {lg: self.router.url_for("home", lg) for lg in langs}
+        alternates[lang] = self.router.address_url(address)
+        return PageSpec("removed", lang, None, "removed.html",
+                        {"title": Local(t(lang, "removed_title"), lang),
+                         "description": t(lang, "removed_text", date=format_date(
+                             PartialDate.from_date(day), lang)),
+                         "removed_iso": day.isoformat(), "noindex": True},
+                        self.router.address_output(address), alternates)
 
     def status_view(self, a: Agreement, lang: str) -> dict[str, Any]:
         """Label and the plain-words reason for an agreement's status."""

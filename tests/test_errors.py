@@ -138,7 +138,7 @@ def test_valid_fixture_checks_and_builds(tmp_path, write_site, run_cli):
     code, stdout, stderr = run_cli("build", "--content", content, "--output", output,
                                    "--as-of", "2024-01-15")
     assert (code, stderr) == (0, ""), stderr
-    assert re.fullmatch(rf"built 38 pages, \d+ files into {re.escape(str(output))} "
+    assert re.fullmatch(rf"built 40 pages, \d+ files into {re.escape(str(output))} "
                         r"in \d+\.\d\d s, statuses as of 2024-01-15\n", stdout), stdout
     assert (output / "index.html").read_bytes() != SENTINEL
     assert not (output / "stale.html").exists()  # the new build replaces the old one whole

@@ -117,10 +117,11 @@ def test_html_matches_golden(built):
 
 def test_files_besides_html(built):
     """Besides pages and assets, a build holds .nojekyll, the original documents, the feeds,
-    the sitemap and robots.txt, and the open data (checked in their own test files)."""
+    the sitemap and robots.txt, the open data and the search index (each checked in its own
+    test file)."""
     others = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
                     if p.is_file() and p.suffix != ".html"
-                    and p.relative_to(built).parts[0] not in ("assets", "data")
+                    and p.relative_to(built).parts[0] not in ("assets", "data", "pagefind")
                     and p.name != "feed.xml")
     assert others == [".nojekyll", "documents/accordo-lisbona.pdf", "robots.txt", "sitemap.xml"]
     feeds = sorted(p.relative_to(built).as_posix() for p in built.rglob("feed.xml"))
@@ -143,7 +144,8 @@ def test_golden_pages_are_the_expected_set():
                 "it/dati-aperti/index.html", "en/open-data/index.html",
                 "it/cronologia/index.html", "en/timeline/index.html"):
         assert rel in pages
-    assert len(pages) == 38
+    assert {"it/cerca/index.html", "en/search/index.html"} <= pages
+    assert len(pages) == 40
 
 
 # -- what the golden files must say --------------------------------------------------------
@@ -208,7 +210,9 @@ def test_every_page_has_canonical_and_alternates(built):
     pages = html_files(built)
     noindex = sorted(rel for rel, data in pages.items()
                      if b'<meta name="robots" content="noindex">' in data)
-    assert noindex == ["404.html", "en/404.html", "it/404.html"]
+    # Not-found pages, and the search page, whose results are other pages.
+    assert noindex == ["404.html", "en/404.html", "en/search/index.html", "it/404.html",
+                       "it/cerca/index.html"]
     for rel, data in pages.items():
         if rel in noindex:
             continue

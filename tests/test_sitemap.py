@@ -16,6 +16,8 @@ from tests.test_golden import Page
 PUBLIC = "https://example.org/accordi/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
+SEARCH_PAGES = {"it/cerca/index.html", "en/search/index.html"}
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -52,8 +54,10 @@ def test_every_page_is_listed_once_and_every_listed_url_is_a_page(built):
         assert file_for(built, loc).is_file(), loc
     pages = {p.relative_to(built).as_posix() for p in built.rglob("*.html")
              if p.relative_to(built).parts[0] != "assets"}
-    # The root index.html repeats the Italian home (its canonical), 404 pages are noindex.
-    indexable = {rel for rel in pages if not rel.endswith("404.html") and rel != "index.html"}
+    # The root index.html repeats the Italian home (its canonical); 404 and search pages are
+    # noindex (a results page has nothing of its own to index).
+    indexable = {rel for rel in pages if not rel.endswith("404.html") and rel != "index.html"
+                 and rel not in SEARCH_PAGES}
     as_files = {file_for(built, loc).relative_to(built).as_posix() for loc in listed}
     assert as_files == indexable
     assert len(listed) > 70
@@ -103,7 +107,7 @@ def test_no_indexable_page_asks_not_to_be_indexed(built):
         if rel.startswith("assets/"):
             continue
         robots_meta = Page(path.read_text(encoding="utf-8")).find("meta", name="robots")
-        if rel.endswith("404.html"):
+        if rel.endswith("404.html") or rel in SEARCH_PAGES:
             assert [m["content"] for m in robots_meta] == ["noindex"], rel
         else:
             assert robots_meta == [], rel

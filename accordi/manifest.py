@@ -1,0 +1,176 @@
+"""Links never die: every address the site ever published keeps answering.
+
+`content/published-urls.txt`, committed with the content, lists one address a line, below the
+base URL (`/it/accordi/milano-riga-2018/`). The build adds each new address it publishes;
+editors commit the file with their change. An address that the site would stop publishing
+must be covered, else `check` and `build` stop with an error naming it:
+
+- a renamed agreement lists its former id in `aliases`: the old addresses become redirects;
+- a removed record's lines are marked `removed YYYY-MM-DD`: they become notice pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ErrorCollector
+from .model import Site
+from .routes import Router
+from .views import PageSpec, Views
+
+MANIFEST = "published-urls.txt"
+HEADER = """\
+# Every page address this site has published, below its base URL, one a line.
+# `make build` adds new ones: commit this file with your change. Never delete a line.
+# Renamed an agreement? Put its old id in `aliases`. Removed a record? Mark each of its
+# lines `removed YYYY-MM-DD`: the address then shows a notice instead of vanishing.
+"""
+LINE = re.compile(r"^(?P<path>/\S*)(?:\s+removed\s+(?P<date>\S+))?$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published address, and the day it was removed, if it was."""
+
+    path: str
+    line: int
+    removed: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A former address of a record, and where the record is now."""
+
+    path: str
+    kind: str
+    lang: str
+    target: str
+
+
+def manifest_path(content: Path) -> Path:
+    return content / MANIFEST
+
+
+def read(content: Path, errors: ErrorCollector) -> list[Entry] | None:
+    """The manifest's entries; None when the content has no manifest yet."""
+    file = manifest_path(content)
+    if not file.is_file():
+        return None
+    entries: list[Entry] = []
+    first: dict[str, int] = {}
+    for number, raw in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        m = LINE.match(text)
+        if not m:
+            errors.add(file, number, "", f"`{text}` is not an address line",
+                       "write one address a line, starting with `/`, optionally followed "
+                       "by `removed YYYY-MM-DD`")
+            continue
+        removed = None
+        if m["date"]:
+            try:
+                removed = dt.date.fromisoformat(m["date"])
+            except ValueError:
+                errors.add(file, number, "", f"`{m['date']}` is not a date",
+                           "write the day of removal as YYYY-MM-DD")
+                continue
+        if m["path"] in first:
+            errors.add(file, number, "", f"`{m['path']}` is listed twice (first on line "
+                       f"{first[m['path']]})", "keep one line for each address")
+            continue
+        first[m["path"]] = number
+        entries.append(Entry(m["path"], number, removed))
+    return entries
+
+
+def _address(output: str) -> str:
+    """The address below the base URL that serves an output file."""
+    return "/" + output.removesuffix("index.html")
+
+
+def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect]:
+    """The former addresses of renamed agreements (`aliases`), in every language."""
+    router = Router("/")
+    out: list[Redirect] = []
+    claimed: dict[str, str] = {}
+    for a in site.agreements.values():
+        for i, old in enumerate(a.aliases):
+            problem = ""
+            if old in site.agreements:
+                problem = f"`{old}` is the id of a published agreement"
+            elif old in claimed:
+                problem = f"`{old}` is already an alias of `{claimed[old]}`"
+            if problem:
+                if errors is not None:
+                    errors.add(a.source.path, a.source.line("aliases", i), f"aliases.{i}",
+                               problem, "an alias is a former id that no record uses any more")
+                continue
+            claimed[old] = a.id
+            out += [Redirect(_address(router.output_path("agreement", lang, old)),
+                             "agreement", lang, a.id) for lang in site.settings.languages]
+    return out
+
+
+def published(site: Site) -> set[str]:
+    """Every page address the site publishes from its records (not redirects or notices)."""
+    views = Views(site, Router("/"))
+    return {"/"} | {_address(views.output_of(k)) for k in views.page_keys()
+                    if k[0] not in ("notfound", "root404")}
+
+
+def check(site: Site, content: Path, errors: ErrorCollector) -> None:
+    """Report every recorded address that the site would stop serving."""
+    moved = {r.path for r in redirects(site, errors)}
+    entries = read(content, errors)
+    if entries is None:
+        return
+    file = manifest_path(content)
+    live = published(site)
+    for e in entries:
+        if e.path in live:
+            if e.removed:
+                errors.add(file, e.line, "", f"`{e.path}` is marked removed but the site "
+                           "still publishes it", f"delete `removed {e.removed}` from the line")
+        elif e.path in moved and e.removed:
+            errors.add(file, e.line, "", f"`{e.path}` is marked removed but is an alias of "
+                       "a published agreement", f"delete `removed {e.removed}` from the line")
+        elif e.path not in moved and not e.removed:
+            errors.add(file, e.line, "", f"`{e.path}` was published and would vanish",
+                       "if its record was renamed, add the old id to `aliases` in the "
+                       "record's new file; if it was removed, mark this line "
+                       f"`{e.path} removed YYYY-MM-DD` so that it shows a notice")
+
+
+def extra_pages(site: Site, views: Views, content: Path) -> list[PageSpec]:
+    """Redirect pages at former addresses and notices at removed ones."""
+    specs = [views.redirect(r.kind, r.lang, r.path, r.target) for r in redirects(site)]
+    entries = read(content, ErrorCollector(content)) or []
+    live = published(site) | {r.path for r in redirects(site)}
+    for e in entries:
+        if e.removed and e.path not in live:
+            specs.append(views.removed(e.path, e.removed))
+    return specs
+
+
+def record(content: Path, addresses: set[str]) -> int:
+    """Add the addresses not yet in the manifest (creating it); returns how many."""
+    file = manifest_path(content)
+    known: set[str] = set()
+    lines: list[str] = []
+    if file.is_file():
+        lines = file.read_text(encoding="utf-8").splitlines()
+        for raw in lines:
+            m = LINE.match(raw.strip())
+            if m:
+                known.add(m["path"])
+    else:
+        lines = HEADER.splitlines()
+    new = sorted(addresses - known)
+    if new:
+        file.write_text("\n".join(lines + new) + "\n", encoding="utf-8")
+    return len(new)
