@@ -11,6 +11,7 @@ from pathlib import Path
 from accordi import pipeline
 from accordi.config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
 from accordi.errors import ContentFailure
+from accordi.publish import PublishError
 
 
 def _date(value: str) -> dt.date:
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentFailure as failure:
         print(failure.collector.report(), file=sys.stderr)
         print(f"build stopped: {args.output} was left as it was", file=sys.stderr)
+        return 1
+    except PublishError as failure:
+        print(f"build stopped: {failure}; {args.output} was left as it was", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)

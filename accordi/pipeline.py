@@ -78,8 +78,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None) -> BuildRep
             staging.write(extra.path, extra.data)
         staging.write(".nojekyll", b"")
         staging.copy_tree(paths.assets, "assets")
-        if (paths.content / "documents").is_dir():
-            staging.copy_tree(paths.content / "documents", "documents")
+        for rel, source in site.documents.items():
+            staging.copy_file(source, rel)
         staging.commit()
     except BaseException:
         staging.abort()

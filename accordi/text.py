@@ -1,7 +1,8 @@
 """Markdown bodies: a summary, then the text with a stable anchor on every article and
 numbered paragraph, so that a journalist can cite `#art-1-3` in either language.
 
-Raw HTML in Markdown is not interpreted: it is shown as text. Anchors come from article
+Raw HTML in Markdown is not interpreted: it is shown as text, and the HTML that Markdown
+produces goes through an allow-list sanitizer as a second line of defence. Anchors come from article
 numbers (`## Art. 4 — ...` is `art-4`), from an explicit `{#id}`, or else from the heading's
 words; numbered paragraphs add their number (`art-4-2`) and lettered points their letter
 (`art-1-3-a`).
@@ -15,12 +16,27 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
+
+from .links import embed_problem, link_problem
 
 ARTICLE = re.compile(r"^(?:art\.?|articolo|article)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 HEADING = re.compile(r"^##\s+(?P<text>.+?)(?:\s*\{#(?P<id>[^}\s]+)\})?\s*$")
 FENCE = re.compile(r"^(```|~~~)")
-ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+# What Markdown may produce, and nothing else survives: tags, their attributes, URL schemes.
+SAFE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ol", "ul", "li", "a", "em", "strong",
+                       "code", "pre", "blockquote", "hr", "br", "img"})
+SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start", "type"},
+                   "li": {"id"}, "code": {"class"}, **{f"h{n}": {"id"} for n in range(2, 7)}}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize(html: str) -> str:
+    """Keep only the tags, attributes and URL schemes that Markdown bodies may use."""
+    return nh3.clean(html, tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES,
+                     url_schemes=SAFE_SCHEMES, link_rel=None, strip_comments=True)
 
 
 def slugify(text: str) -> str:
@@ -82,7 +98,7 @@ class Rendered:
     html: str
     toc: list[tuple[str, str]] = field(default_factory=list)  # (anchor, heading text)
     anchors: list[str] = field(default_factory=list)
-    unsafe_links: list[str] = field(default_factory=list)
+    unsafe_links: list[tuple[str, str, bool]] = field(default_factory=list)  # target, why, img
 
 
 EXPLICIT_ID = re.compile(r"\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
@@ -102,21 +118,39 @@ def _take_explicit_id(heading: ET.Element) -> str | None:
     return m.group(1)
 
 
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)"            # [text](target)
-                         r"|^\s*\[[^\]]+\]:\s*<?(\S+)"        # [ref]: target
-                         r"|<([a-zA-Z][\w+.-]*:[^>\s]*)>")      # <scheme:autolink>
+class TextTooDeep(ValueError):
+    """A body nests lists or quotes deeper than the Markdown converter can follow."""
 
 
-def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
-    """(line, target) of every link whose scheme is not http(s), mailto or tel."""
-    found = []
-    for i, line in _outside_fences(body.splitlines()):
-        for m in LINK_TARGET.finditer(line):
-            target = next(g for g in m.groups() if g is not None)
-            scheme = target.split("/")[0]
-            if ":" in scheme and not target.lower().startswith(ALLOWED_SCHEMES):
-                found.append((first_line + i, target))
-    return found
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link or picture address a body may not use, with its line in the file."""
+
+    line: int
+    target: str
+    problem: str
+    picture: bool
+
+
+def _line_of(target: str, body: str, first_line: int) -> int:
+    """The line that writes `target` (a reference definition, for reference links)."""
+    lines = body.splitlines()
+    for needle in (target, target.strip(), target[:16]):
+        for i, line in _outside_fences(lines):
+            if needle and needle in line:
+                return first_line + i
+    return first_line
+
+
+def link_problems(body: str, first_line: int) -> list[LinkProblem]:
+    """Every link and picture in `body` whose address is not allowed (raises TextTooDeep).
+
+    The body is converted, so every way Markdown makes a link counts: inline, reference and
+    automatic links, pictures, in any case and with any character references.
+    """
+    rendered = _checker().render(body)
+    return [LinkProblem(_line_of(target, body, first_line), target, problem, picture)
+            for target, problem, picture in rendered.unsafe_links]
 
 
 class _Anchors(Treeprocessor):
@@ -127,7 +161,7 @@ class _Anchors(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         self.toc: list[tuple[str, str]] = []
         self.anchors: list[str] = []
-        self.unsafe: list[str] = []
+        self.unsafe: list[tuple[str, str, bool]] = []
         section = None
         for el in root:
             if el.tag == "h2":
@@ -143,11 +177,12 @@ class _Anchors(Treeprocessor):
             for el in root.iter():
                 if el.tag in ("h1", "h2", "h3", "h4", "h5"):
                     el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            if ":" in href.split("/")[0] and not href.lower().startswith(ALLOWED_SCHEMES):
-                self.unsafe.append(href)
-                link.set("href", "#")
+        for el in root.iter():
+            attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
+                el.tag, (None, None))
+            if attr and check and (problem := check(el.get(attr, ""))):
+                self.unsafe.append((el.get(attr, ""), problem, el.tag == "img"))
+                el.attrib.pop(attr)
 
     def _number(self, lst: ET.Element, section: str) -> None:
         start = int(lst.get("start", "1")) if lst.tag == "ol" else 1
@@ -167,6 +202,9 @@ class Renderer:
     """One reusable Markdown converter (building one is costly; resetting is cheap)."""
 
     def __init__(self) -> None:
+        self._setup()
+
+    def _setup(self) -> None:
         self._md = markdown.Markdown(extensions=["sane_lists", "fenced_code"],
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
@@ -178,6 +216,21 @@ class Renderer:
         """Convert one body part; `shift` demotes headings (## becomes h3 with shift 1)."""
         self._md.reset()
         self._anchors.shift = shift
-        html = self._md.convert(source)
+        try:
+            html = self._md.convert(source)
+        except RecursionError:
+            self._setup()  # the converter is left half-way: start afresh for the next body
+            raise TextTooDeep("nests too deeply") from None
         a = self._anchors
-        return Rendered(html, list(a.toc), list(a.anchors), list(a.unsafe))
+        return Rendered(sanitize(html), list(a.toc), list(a.anchors), list(a.unsafe))
+
+
+_CHECKER: Renderer | None = None
+
+
+def _checker() -> Renderer:
+    """The converter used by content checks (views keep their own)."""
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = Renderer()
+    return _CHECKER
