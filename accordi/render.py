@@ -33,7 +33,7 @@ def say(value: Local | str | None, page_lang: str) -> Markup:
 def lang_attr(value: Any, page_lang: str) -> Markup:
     """` lang="it"` for an element whose content is not in the page's language."""
     lang = value.get("lang") if isinstance(value, dict) else getattr(value, "lang", page_lang)
-    return Markup(f' lang="{lang}"') if lang and lang != page_lang else Markup("")
+    return Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
 
 
 def environment(templates: Path) -> Environment:

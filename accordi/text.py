@@ -75,7 +75,7 @@ def _outside_fences(lines: list[str]):
 def headings(body: str, first_line: int) -> list[Heading]:
     """Every `##` heading of a body, for checks that need lines (duplicate anchors)."""
     found = []
-    for i, line in _outside_fences(body.splitlines()):
+    for i, line in _outside_fences(body.split("\n")):
         m = HEADING.match(line)
         if m:
             found.append(Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"]))
@@ -132,9 +132,13 @@ class LinkProblem:
     picture: bool
 
 
+AUTOLINK = re.compile(r"<([^<>\s]+)>")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
 def _line_of(target: str, body: str, first_line: int) -> int:
     """The line that writes `target` (a reference definition, for reference links)."""
-    lines = body.splitlines()
+    lines = body.split("\n")
     for needle in (target, target.strip(), target[:16]):
         for i, line in _outside_fences(lines):
             if needle and needle in line:
@@ -149,8 +153,16 @@ def link_problems(body: str, first_line: int) -> list[LinkProblem]:
     automatic links, pictures, in any case and with any character references.
     """
     rendered = _checker().render(body)
-    return [LinkProblem(_line_of(target, body, first_line), target, problem, picture)
-            for target, problem, picture in rendered.unsafe_links]
+    found = [LinkProblem(_line_of(target, body, first_line), target, problem, picture)
+             for target, problem, picture in rendered.unsafe_links]
+    # `<scheme:...>` is plain text to this Markdown unless it is a web or mail address; it
+    # is refused all the same, so that no other converter can ever make it a link.
+    for i, line in _outside_fences(body.split("\n")):
+        for m in AUTOLINK.finditer(CODE_SPAN.sub("", line)):
+            if (problem := link_problem(m.group(1))) and not any(
+                    f.target == m.group(1) for f in found):
+                found.append(LinkProblem(first_line + i, m.group(1), problem, False))
+    return found
 
 
 class _Anchors(Treeprocessor):
