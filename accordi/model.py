@@ -17,7 +17,7 @@ from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
 from .schema import is_id
 from .status import Status, derive
-from .text import TextTooDeep, headings, link_problems, split_body
+from .text import MAX_DEPTH, TextTooDeep, headings, link_problems, split_body
 
 Text = dict[str, str]  # language -> text
 
@@ -294,9 +294,10 @@ class _Builder:
             anchors.setdefault(h.anchor, h.line)
         try:
             bad_links = link_problems(src.body, src.body_line)
-        except TextTooDeep:
-            self.errors.add(src.path, src.body_line, "body", "the text nests lists or quotes "
-                            "too deeply to be shown", "keep lists and quotes to a few levels")
+        except TextTooDeep as deep:
+            self.errors.add(src.path, src.body_line + deep.line, "body",
+                            f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
+                            "keep lists and quotes to a few levels (4 spaces or one `>` each)")
             bad_links = []
         for bad in bad_links:
             if bad.picture:

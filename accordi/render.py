@@ -6,6 +6,7 @@ autoescaping is on: content is text, never markup, unless it comes from the Mark
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,10 @@ def lang_attr(value: Any, page_lang: str) -> Markup:
     return Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
 
 
+@cache
 def environment(templates: Path) -> Environment:
-    """The Jinja environment every page is rendered with."""
+    """The Jinja environment every page is rendered with (one per folder: templates compile
+    once per process, and Jinja still reloads a template whose file changed)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)

@@ -118,8 +118,26 @@ def _take_explicit_id(heading: ET.Element) -> str | None:
     return m.group(1)
 
 
+MAX_DEPTH = 24  # levels of lists and quotes; legal texts use three
+
+
 class TextTooDeep(ValueError):
-    """A body nests lists or quotes deeper than the Markdown converter can follow."""
+    """A body nests lists or quotes deeper than MAX_DEPTH (`line` counts from 0)."""
+
+    def __init__(self, line: int):
+        super().__init__(f"nests deeper than {MAX_DEPTH} levels at line {line + 1}")
+        self.line = line
+
+
+def _check_depth(source: str) -> None:
+    """Refuse deep nesting before converting: the converter slows down with every level and
+    gives up with a RecursionError a few hundred levels down."""
+    for i, line in _outside_fences(source.split("\n")):
+        expanded = line.expandtabs(4)
+        text = expanded.lstrip(" ")
+        quotes = len(text) - len(text.lstrip("> "))
+        if (len(expanded) - len(text)) // 4 + text[:quotes].count(">") > MAX_DEPTH:
+            raise TextTooDeep(i)
 
 
 @dataclass(frozen=True)
@@ -170,10 +188,14 @@ class _Anchors(Treeprocessor):
 
     shift = 0
 
-    def run(self, root: ET.Element) -> None:
+    def reset(self) -> None:
+        """Forget the previous body (Markdown skips tree processors for a blank one)."""
         self.toc: list[tuple[str, str]] = []
         self.anchors: list[str] = []
         self.unsafe: list[tuple[str, str, bool]] = []
+
+    def run(self, root: ET.Element) -> None:
+        self.reset()
         section = None
         for el in root:
             if el.tag == "h2":
@@ -226,13 +248,15 @@ class Renderer:
 
     def render(self, source: str, shift: int = 0) -> Rendered:
         """Convert one body part; `shift` demotes headings (## becomes h3 with shift 1)."""
+        _check_depth(source)
         self._md.reset()
+        self._anchors.reset()
         self._anchors.shift = shift
         try:
             html = self._md.convert(source)
-        except RecursionError:
+        except RecursionError:  # pragma: no cover - _check_depth refuses such bodies first
             self._setup()  # the converter is left half-way: start afresh for the next body
-            raise TextTooDeep("nests too deeply") from None
+            raise TextTooDeep(0) from None
         a = self._anchors
         return Rendered(sanitize(html), list(a.toc), list(a.anchors), list(a.unsafe))
 
