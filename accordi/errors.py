@@ -53,11 +53,13 @@ class ErrorCollector:
     def rel(self, path: Path | str) -> str:
         """Show paths relative to the content root's parent, as editors see them in git."""
         p = Path(path)
-        for mine, top in ((Path(os.path.abspath(p)), Path(os.path.abspath(self.root)).parent),
-                          (p.resolve(), self.root.resolve().parent)):
-            if mine.is_relative_to(top):  # a link is named where it is, not where it leads
-                return mine.relative_to(top).as_posix()
-        return p.as_posix()
+        mine, top = Path(os.path.abspath(p)), Path(os.path.abspath(self.root)).parent
+        if mine.is_relative_to(top):  # a link is named where it is, not where it leads
+            return mine.relative_to(top).as_posix()
+        try:
+            return p.resolve().relative_to(self.root.resolve().parent).as_posix()
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a loop of links
+            return p.as_posix()
 
     def add(self, path: Path | str, line: int, field_name: str, message: str,
             hint: str = "", severity: str = "error") -> None:
