@@ -42,8 +42,8 @@ def environment(templates: Path) -> Environment:
     """The Jinja environment every page is rendered with (one per folder: templates compile
     once per process, and Jinja still reloads a template whose file changed)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+                      autoescape=select_autoescape(["html", "xml"], default=True),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["say"] = say
     env.filters["lang_attr"] = lang_attr
     return env

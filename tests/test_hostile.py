@@ -10,6 +10,7 @@ host, or contain an element or attribute that the templates and Markdown do not 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -288,3 +289,18 @@ def test_counts_are_reported(capsys):
 
 def test_hostile_site_is_big_enough(hostile_site: Path):
     assert len(list(hostile_site.rglob("*.html"))) >= 60
+
+
+def test_every_template_escapes_by_default():
+    """Autoescaping is on for every template, whatever its name, and no template opts out."""
+    from accordi.config import PROJECT_ROOT
+    from accordi.render import environment
+
+    templates = PROJECT_ROOT / "templates"
+    env = environment(templates)
+    names = env.list_templates()
+    assert len(names) >= 10
+    assert all(env.autoescape(name) is True for name in [*names, "future.txt", "feed.j2"])
+    for name in names:
+        source = (templates / name).read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false|\bMarkup\b", source), name
