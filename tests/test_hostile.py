@@ -22,6 +22,7 @@ from accordi.config import Paths
 from accordi.links import embed_problem, link_problem
 from accordi.text import Renderer, link_problems
 from tests.browser import launch
+from tests.conftest import FIGURES
 from tests.hostile import (
     HOSTILE_SITE,
     LINK_FORMS,
@@ -177,8 +178,8 @@ def test_hostile_pages_run_nothing_in_chromium(hostile_site):
                 events.clear()
             context.close()
         browser.close()
-    print(f"\nhostile strings tried: {len(PAYLOADS)} in every field; "
-          f"{len(pages)} pages x 2 (CSP off/on) = {loads} page loads")
+    FIGURES.append(f"hostile strings tried: {len(PAYLOADS)}, each in every field; "
+                   f"{len(pages)} pages x 2 (CSP off, CSP on) = {loads} page loads in Chromium")
     assert problems == []
     assert shown == set(PAYLOADS), sorted(set(PAYLOADS) - shown)  # shown as text, not eaten
 
@@ -279,11 +280,11 @@ def test_pictures_of_this_site_are_allowed(url):
     assert embed_problem(url) is None
 
 
-def test_counts_are_reported(capsys):
-    """The figures of this file, for the record (pytest -s shows them)."""
-    with capsys.disabled():
-        print(f"\nhostile strings in every field: {len(PAYLOADS)}; refused address forms: "
-              f"{len(UNSAFE_CASES)} Markdown + {len(UNSAFE_YAML_URLS)} YAML")
+def test_counts_are_reported():
+    """The figures of this file, for the record (shown at the end of the run)."""
+    FIGURES.append(f"unsafe addresses tried: {len(UNSAFE_CASES)} Markdown forms "
+                   f"({len(UNSAFE_LINKS)} addresses x {len(LINK_FORMS)} forms + "
+                   f"{len(UNSAFE_PICTURES)} pictures x 2) and {len(UNSAFE_YAML_URLS)} YAML URLs")
     assert len(PAYLOADS) >= 80 and len(UNSAFE_CASES) >= 150
 
 
