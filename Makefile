@@ -6,7 +6,9 @@ PY     := $(BIN)/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS   ?=
 
-.PHONY: build serve check test lint golden audit bench clean system-deps tools
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+
+.PHONY: build serve check test lint golden audit audit-deps lock bench clean system-deps tools
 
 ## build: create the virtual environment, install pinned dependencies, build output/
 build: $(VENV)/.runtime
@@ -19,13 +21,14 @@ check: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) build.py serve $(ARGS)
 
+# Every file pip installs must match a hash in requirements*.txt (see `make lock`).
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 ## system-deps: Chromium (browser tests) and a Java runtime (HTML checker), from Debian
@@ -53,6 +56,25 @@ audit: $(VENV)/.dev system-deps tools
 ## bench: cold, warm and one-file-edit builds of 1,000 and 10,000 synthetic agreements
 bench: $(VENV)/.runtime
 	$(PY) -m bench.run $(ARGS)
+
+## lock: re-resolve requirements*.in into requirements*.txt with hashes (after editing a .in)
+lock:
+	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && \
+	  .venv-lock/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2)
+	for name in requirements requirements-dev requirements-audit; do \
+	  .venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	    --no-emit-index-url --no-emit-find-links --output-file $$name.txt $$name.in || exit 1; \
+	done
+
+## audit-deps: known vulnerabilities in the pinned Python and npm packages (needs the
+## advisory services: PyPI's JSON API and npm's audit endpoint)
+audit-deps:
+	test -x .venv-audit/bin/pip-audit || ($(PYTHON) -m venv .venv-audit && \
+	  .venv-audit/bin/python -m pip install --quiet --disable-pip-version-check \
+	    --require-hashes -r requirements-audit.txt)
+	.venv-audit/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
+	  -r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
+	cd tools && npm audit
 
 ## golden: regenerate tests/golden/ from tests/fixtures/site/ (review the diff!)
 golden: $(VENV)/.runtime

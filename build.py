@@ -20,6 +20,7 @@ from accordi import check, pipeline, scaffold
 from accordi import schema as content_schema
 from accordi.config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
 from accordi.errors import ContentFailure
+from accordi.publish import PublishError
 
 
 def _date(value: str) -> dt.date:
@@ -95,6 +96,9 @@ def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
     except ContentFailure as failure:
         print(failure.collector.report(), file=sys.stderr)
         print(f"build stopped: {args.output} was left as it was", file=sys.stderr)
+        return 1
+    except PublishError as failure:
+        print(f"build stopped: {failure}; {args.output} was left as it was", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)

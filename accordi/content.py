@@ -50,6 +50,7 @@ class RawContent:
     agreements: list[Source] = field(default_factory=list)
     translations: dict[str, list[Source]] = field(default_factory=dict)  # lang -> twins
     pages: dict[str, dict[str, Source]] = field(default_factory=dict)  # name -> lang -> page
+    documents: dict[str, Path] = field(default_factory=dict)  # `documents/x.pdf` -> file
     failed: set[Path] = field(default_factory=set)  # files already reported as broken
 
     def exists_broken(self, path: Path) -> bool:
@@ -103,8 +104,8 @@ class FileCache:
 
 
 def _read(path: Path, errors: ErrorCollector) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
+    try:  # utf-8-sig: a byte order mark, as some editors write, is not part of the text
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         errors.add(path, 1, "", f"the file is not valid UTF-8 (byte {exc.start})",
                    "save the file with UTF-8 encoding")
@@ -184,6 +185,39 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
     return Source(path, marked, body, body_line)
 
 
+def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:
+    """True (and reported) when `path` is a link to something outside `folder`."""
+    try:
+        if path.resolve().is_relative_to(folder.resolve()):
+            return False
+    except (OSError, RuntimeError):  # a loop of links
+        errors.add(path, 0, "", "is a link that leads back to itself",
+                   "replace the link with the file it should be")
+        return True
+    errors.add(path, 0, "", f"is a link to {'a folder' if path.is_dir() else 'a file'} outside "
+               f"{errors.rel(folder)}/", "copy the file into the content folder instead of "
+               "linking to it: the build reads and publishes only what is inside")
+    return True
+
+
+def read_documents(root: Path, errors: ErrorCollector) -> dict[str, Path]:
+    """Files under content/documents/ to publish, by their path in the site (`documents/x`).
+
+    A link that leads out of the folder is refused: it would publish whatever it points to.
+    """
+    folder = root / "documents"
+    found: dict[str, Path] = {}
+    if not folder.is_dir() or _leaves(folder, root, errors):
+        return found
+    for path in sorted(folder.rglob("*")):
+        inner = path.relative_to(folder)
+        if any(part.startswith(".") for part in inner.parts) or _leaves(path, folder, errors):
+            continue
+        if path.is_file():
+            found[f"documents/{inner.as_posix()}"] = path
+    return found
+
+
 def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
                  cache: FileCache | None = None) -> RawContent:
     """Read and validate every file under `root` (unchanged files come from `cache`)."""
@@ -199,14 +233,18 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
 
     raw = RawContent(root)
     site_path = root / "site.yaml"
-    if not site_path.is_file():
+    if site_path.is_symlink() and _leaves(site_path, root, errors):
+        pass
+    elif not site_path.is_file():
         errors.add(site_path, 0, "", "the site settings file is missing",
                    "create content/site.yaml (see the editors' guide in README.md)")
     else:
         raw.site = cached(site_path, "site")
 
     themes_path = root / "themes.yaml"
-    if themes_path.is_file():
+    if themes_path.is_symlink() and _leaves(themes_path, root, errors):
+        raw.failed.add(themes_path)
+    elif themes_path.is_file():
         themes = cached(themes_path, "themes")
         if themes:
             raw.themes = [Source(themes_path, Marked(item, _sub_marks(themes.marked, i)))
@@ -218,7 +256,11 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
                    "create content/themes.yaml with a list of themes")
 
     for path in sorted((root / "partners").glob("*")):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
+        if path.name.startswith("."):
+            continue
+        if _leaves(path, root, errors):
+            raw.failed.add(path)
+        elif path.suffix in (".yaml", ".yml") and path.is_file():
             src = cached(path, "partner")
             if src:
                 raw.partners.append(src)
@@ -231,9 +273,14 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
     agreement_fields = schema.properties_of("agreement") - schema.properties_of(
         "agreementTranslation")
     for path in sorted((root / "agreements").rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
             continue
-        m = LANG_FILE.match(path.name)
+        if _leaves(path, root, errors):
+            raw.failed.add(path)
+            continue
+        if path.is_dir():
+            continue
+        m = LANG_FILE.fullmatch(path.name)
         if not m:
             errors.add(path, 0, "", "the file name does not say its language",
                        "name agreement files <id>.it.md (source) and <id>.en.md (translation)")
@@ -253,9 +300,14 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
             raw.failed.add(path)
 
     for path in sorted((root / "pages").glob("*")):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
             continue
-        m = LANG_FILE.match(path.name)
+        if _leaves(path, root, errors):
+            raw.failed.add(path)
+            continue
+        if path.is_dir():
+            continue
+        m = LANG_FILE.fullmatch(path.name)
         if not m:
             errors.add(path, 0, "", "the file name does not say its language",
                        "name pages <name>.it.md and <name>.en.md")
@@ -265,6 +317,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
             raw.pages.setdefault(m["stem"], {})[m["lang"]] = page
         else:
             raw.failed.add(path)
+    raw.documents = read_documents(root, errors)
     cache.forget_missing(seen)
     return raw
 

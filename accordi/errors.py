@@ -6,8 +6,20 @@ content tree in one run, printed like a compiler's diagnostics.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Control characters an editor's file may contain: printed as escapes, so that a diagnostic
+# stays on its line and cannot send commands to the terminal that shows it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters written as `\\xNN` escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,11 +35,11 @@ class ContentError:
 
     def format(self) -> str:
         """Render as `file:line: error: field `x`: message` plus an indented hint."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        subject = f"field `{self.field}`: " if self.field else ""
-        text = f"{where}: {self.severity}: {subject}{self.message}"
+        where = visible(f"{self.path}:{self.line}" if self.line else self.path)
+        subject = f"field `{visible(self.field)}`: " if self.field else ""
+        text = f"{where}: {self.severity}: {subject}{visible(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {visible(self.hint)}"
         return text
 
 
@@ -41,9 +53,12 @@ class ErrorCollector:
     def rel(self, path: Path | str) -> str:
         """Show paths relative to the content root's parent, as editors see them in git."""
         p = Path(path)
+        mine, top = Path(os.path.abspath(p)), Path(os.path.abspath(self.root)).parent
+        if mine.is_relative_to(top):  # a link is named where it is, not where it leads
+            return mine.relative_to(top).as_posix()
         try:
             return p.resolve().relative_to(self.root.resolve().parent).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a loop of links
             return p.as_posix()
 
     def add(self, path: Path | str, line: int, field_name: str, message: str,

@@ -170,7 +170,8 @@ class SiteBuilder:
                 self._compare(changes, current, f.path, tag, f.data)
         extras = {".nojekyll": b""}
         extras.update(_copy_tree(self.paths.assets, "assets"))
-        extras.update(_copy_tree(self.paths.content / "documents", "documents"))
+        # Documents as the content check found them: links out of the folder are refused.
+        extras.update({rel: path.read_bytes() for rel, path in site.documents.items()})
         for path, data in extras.items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)

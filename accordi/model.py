@@ -15,8 +15,9 @@ from .config import Settings, as_text
 from .content import LANG_FILE, RawContent, Source
 from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
+from .schema import is_id
 from .status import Status, derive
-from .text import headings, split_body, unsafe_links
+from .text import MAX_DEPTH, TextTooDeep, headings, link_problems, split_body
 
 Text = dict[str, str]  # language -> text
 
@@ -152,6 +153,7 @@ class Site:
     themes: dict[str, Theme]
     agreements: dict[str, Agreement]
     pages: dict[str, Page]
+    documents: dict[str, Path] = field(default_factory=dict)  # `documents/x.pdf` -> file
 
     @property
     def untranslated(self) -> list[tuple[str, str, str]]:
@@ -262,19 +264,19 @@ class _Builder:
 
     def documents(self, src: Source) -> list[Reference]:
         out = []
-        base = (self.raw.root / "documents").resolve()
         for i, item in enumerate(src.data.get("documents", [])):
             rel = item["file"]
-            target = (self.raw.root / rel).resolve()
             parts = rel.split("/")
-            if ".." in parts or "." in parts or not target.is_relative_to(base):
+            if ".." in parts or "." in parts or parts[0] != "documents":
                 self.err(src, ("documents", i, "file"),
                          f"`{rel}` points outside content/documents/",
                          "store the file under content/documents/ and write documents/<name>")
                 continue
-            if not target.is_file():
-                self.err(src, ("documents", i, "file"), f"`{rel}` does not exist",
-                         f"add the file as content/{rel} or correct the path")
+            target = self.raw.documents.get(rel)
+            if target is None:  # missing, or a link out of the folder (reported there)
+                if not (self.raw.root / rel).is_symlink():
+                    self.err(src, ("documents", i, "file"), f"`{rel}` does not exist",
+                             f"add the file as content/{rel} or correct the path")
                 continue
             out.append(Reference(as_text(item["title"]), file=rel, size=target.stat().st_size))
         return out
@@ -290,10 +292,23 @@ class _Builder:
                                 "each article number appears once; give other headings "
                                 "an explicit {#id}")
             anchors.setdefault(h.anchor, h.line)
-        for line, target in unsafe_links(src.body, src.body_line):
-            self.errors.add(src.path, line, "body", f"the link `{target}` is not allowed",
-                            "links may only point to http(s) addresses, mailto: or tel:, "
-                            "or to pages of this site")
+        try:
+            bad_links = link_problems(src.body, src.body_line)
+        except TextTooDeep as deep:
+            self.errors.add(src.path, src.body_line + deep.line, "body",
+                            f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
+                            "keep lists and quotes to a few levels (4 spaces or one `>` each)")
+            bad_links = []
+        for bad in bad_links:
+            if bad.picture:
+                self.errors.add(src.path, bad.line, "body",
+                                f"the picture `{bad.target}` {bad.problem}",
+                                "pictures must be files of this site, e.g. /documents/map.png")
+            else:
+                self.errors.add(src.path, bad.line, "body",
+                                f"the link `{bad.target}` {bad.problem}: it is not allowed",
+                                "links may only point to http(s) addresses, mailto: or tel:, "
+                                "or to pages of this site")
         return Body(lang, summary, text, src.body_line, src.path)
 
     def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
@@ -435,6 +450,12 @@ class _Builder:
         source = self.settings.source_lang
         used: dict[tuple[str, str], Source] = {}
         for name, by_lang in sorted(self.raw.pages.items()):
+            if not is_id(name):
+                for src in by_lang.values():
+                    self.errors.add(src.path, 0, "", f"`{name}` cannot name a page",
+                                    "name pages <name>.it.md, the name in lowercase letters, "
+                                    "digits and single hyphens (it is the page's address)")
+                continue
             if source not in by_lang:
                 if (self.raw.root / "pages" / f"{name}.{source}.md").exists():
                     continue  # the source exists but is broken: reported there
@@ -507,4 +528,4 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
         for tid in a.themes:
             if tid in themes:
                 themes[tid].agreements.append(a)
-    return Site(settings, partners, themes, ordered, pages)
+    return Site(settings, partners, themes, ordered, pages, dict(raw.documents))

@@ -35,15 +35,16 @@ def say(value: Local | str | None, page_lang: str) -> Markup:
 def lang_attr(value: Any, page_lang: str) -> Markup:
     """` lang="it"` for an element whose content is not in the page's language."""
     lang = value.get("lang") if isinstance(value, dict) else getattr(value, "lang", page_lang)
-    return Markup(f' lang="{lang}"') if lang and lang != page_lang else Markup("")
+    return Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
 
 
 @cache
 def environment(templates: Path) -> Environment:
-    """The Jinja environment every page is rendered with (templates reload when edited)."""
+    """The Jinja environment every page is rendered with (one per folder: templates compile
+    once per process, and Jinja still reloads a template whose file changed)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+                      autoescape=select_autoescape(["html", "xml"], default=True),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["say"] = say
     env.filters["lang_attr"] = lang_attr
     return env

@@ -62,8 +62,8 @@ class Router:
         except KeyError:
             raise KeyError(f"no route for {kind!r} in {lang!r}") from None
         if "{id}" in pattern:
-            if not id:
-                raise ValueError(f"route {kind!r} needs an id")
+            if not id or id in (".", ".."):
+                raise ValueError(f"route {kind!r} needs an id, not {id!r}")
             pattern = pattern.replace("{id}", quote(id, safe=""))
         return f"{lang}/{pattern}"
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from .yamlmarks import Marked
@@ -24,9 +25,32 @@ def schema() -> dict[str, Any]:
 
 
 @cache
-def _validator(kind: str) -> Draft202012Validator:
+def _python_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema pattern with ECMA-262 meaning: `$` is the end of the text.
+
+    In Python `$` also matches before a final newline, so `"riga\\n"` would pass `^[a-z]+$`
+    and reach the router as an id; `\\Z` is the end ECMA-262 means.
+    """
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any):
+    if validator.is_type(instance, "string") and not _python_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
+def _validator(kind: str) -> Any:
     root = schema()
-    return Draft202012Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
+    return _Validator({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
+
+
+def is_id(value: str) -> bool:
+    """True when `value` could be a record id (and so a segment of an address)."""
+    return bool(_python_pattern(schema()["$defs"]["id"]["pattern"]).search(value))
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:

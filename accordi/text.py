@@ -1,7 +1,8 @@
 """Markdown bodies: a summary, then the text with a stable anchor on every article and
 numbered paragraph, so that a journalist can cite `#art-1-3` in either language.
 
-Raw HTML in Markdown is not interpreted: it is shown as text. Anchors come from article
+Raw HTML in Markdown is not interpreted: it is shown as text, and the HTML that Markdown
+produces goes through an allow-list sanitizer as a second line of defence. Anchors come from article
 numbers (`## Art. 4 — ...` is `art-4`), from an explicit `{#id}`, or else from the heading's
 words; numbered paragraphs add their number (`art-4-2`) and lettered points their letter
 (`art-1-3-a`).
@@ -15,13 +16,30 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from .i18n import t
+from .links import embed_problem, link_problem
 
 ARTICLE = re.compile(r"^(?:art\.?|articolo|article)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 FENCE = re.compile(r"^(```|~~~)")
-ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+# What Markdown may produce, and nothing else survives: tags, their attributes, URL schemes.
+SAFE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ol", "ul", "li", "a", "em", "strong",
+                       "code", "pre", "blockquote", "hr", "br", "img"})
+# (class, aria-label and lang on links are for the links to paragraphs this module adds;
+# Markdown itself cannot write them, since attribute lists and raw HTML are off)
+SAFE_ATTRIBUTES = {"a": {"href", "title", "class", "aria-label", "lang"},
+                   "img": {"src", "alt", "title"}, "ol": {"start", "type"}, "li": {"id"},
+                   "code": {"class"}, **{f"h{n}": {"id"} for n in range(2, 7)}}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize(html: str) -> str:
+    """Keep only the tags, attributes and URL schemes that Markdown bodies may use."""
+    return nh3.clean(html, tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES,
+                     url_schemes=SAFE_SCHEMES, link_rel=None, strip_comments=True)
 
 
 def slugify(text: str) -> str:
@@ -110,7 +128,7 @@ class Rendered:
     html: str
     toc: list[tuple[str, str]] = field(default_factory=list)  # (anchor, heading text)
     anchors: list[str] = field(default_factory=list)
-    unsafe_links: list[str] = field(default_factory=list)
+    unsafe_links: list[tuple[str, str, bool]] = field(default_factory=list)  # target, why, img
 
 
 EXPLICIT_ID = re.compile(r"\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
@@ -130,20 +148,68 @@ def _take_explicit_id(heading: ET.Element) -> str | None:
     return m.group(1)
 
 
-LINK_TARGET = re.compile(r"\]\([ \t]*<?([^)\s>]*)"          # [text](target)
-                         r"|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(\S+)"  # [ref]: target
-                         r"|<([a-zA-Z][\w+.-]*:[^>\s]*)>",      # <scheme:autolink>
-                         re.MULTILINE)
+MAX_DEPTH = 24  # levels of lists and quotes; legal texts use three
 
 
-def unsafe_links(body: str, first_line: int) -> list[tuple[int, str]]:
-    """(line, target) of every link whose scheme is not http(s), mailto or tel."""
-    found = []
-    for i, m in _matches(LINK_TARGET, body):
-        target = next(g for g in m.groups() if g is not None)
-        scheme = target.split("/")[0]
-        if ":" in scheme and not target.lower().startswith(ALLOWED_SCHEMES):
-            found.append((first_line + i, target))
+class TextTooDeep(ValueError):
+    """A body nests lists or quotes deeper than MAX_DEPTH (`line` counts from 0)."""
+
+    def __init__(self, line: int):
+        super().__init__(f"nests deeper than {MAX_DEPTH} levels at line {line + 1}")
+        self.line = line
+
+
+def _check_depth(source: str) -> None:
+    """Refuse deep nesting before converting: the converter slows down with every level and
+    gives up with a RecursionError a few hundred levels down."""
+    for i, line in outside_fences(source.split("\n")):
+        expanded = line.expandtabs(4)
+        text = expanded.lstrip(" ")
+        quotes = len(text) - len(text.lstrip("> "))
+        if (len(expanded) - len(text)) // 4 + text[:quotes].count(">") > MAX_DEPTH:
+            raise TextTooDeep(i)
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link or picture address a body may not use, with its line in the file."""
+
+    line: int
+    target: str
+    problem: str
+    picture: bool
+
+
+AUTOLINK = re.compile(r"<([^<>\s]+)>")
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _line_of(target: str, body: str, first_line: int) -> int:
+    """The line that writes `target` (a reference definition, for reference links)."""
+    lines = body.split("\n")
+    for needle in (target, target.strip(), target[:16]):
+        for i, line in outside_fences(lines):
+            if needle and needle in line:
+                return first_line + i
+    return first_line
+
+
+def link_problems(body: str, first_line: int) -> list[LinkProblem]:
+    """Every link and picture in `body` whose address is not allowed (raises TextTooDeep).
+
+    The body is converted, so every way Markdown makes a link counts: inline, reference and
+    automatic links, pictures, in any case and with any character references.
+    """
+    rendered = _checker().render(body)
+    found = [LinkProblem(_line_of(target, body, first_line), target, problem, picture)
+             for target, problem, picture in rendered.unsafe_links]
+    # `<scheme:...>` is plain text to this Markdown unless it is a web or mail address; it
+    # is refused all the same, so that no other converter can ever make it a link.
+    for i, line in outside_fences(body.split("\n")):
+        for m in AUTOLINK.finditer(CODE_SPAN.sub("", line)):
+            if (problem := link_problem(m.group(1))) and not any(
+                    f.target == m.group(1) for f in found):
+                found.append(LinkProblem(first_line + i, m.group(1), problem, False))
     return found
 
 
@@ -196,10 +262,14 @@ class _Anchors(Treeprocessor):
     link_lang: str | None = None   # language of the self-links' names; None: no self-links
     lang_attr: str | None = None   # set on the links when the text is in another language
 
-    def run(self, root: ET.Element) -> None:
+    def reset(self) -> None:
+        """Forget the previous body (Markdown skips tree processors for a blank one)."""
         self.toc: list[tuple[str, str]] = []
         self.anchors: list[str] = []
-        self.unsafe: list[str] = []
+        self.unsafe: list[tuple[str, str, bool]] = []
+
+    def run(self, root: ET.Element) -> None:
+        self.reset()
         section = None
         heading = ""
         for el in root:
@@ -217,14 +287,15 @@ class _Anchors(Treeprocessor):
             for el in root.iter():
                 if el.tag in ("h1", "h2", "h3", "h4", "h5"):
                     el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            if ":" in href.split("/")[0] and not href.lower().startswith(ALLOWED_SCHEMES):
-                self.unsafe.append(href)
-                link.set("href", "#")
-            elif href.startswith("/") and not href.startswith("//"):
+        for el in root.iter():
+            attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
+                el.tag, (None, None))
+            if attr and check and (problem := check(el.get(attr, ""))):
+                self.unsafe.append((el.get(attr, ""), problem, el.tag == "img"))
+                el.attrib.pop(attr)
+            elif attr and el.get(attr, "").startswith("/") and not el.get(attr).startswith("//"):
                 # `/it/accordi/x/` in content means this site's page, wherever it is served.
-                link.set("href", self.base_path + href[1:])
+                el.set(attr, self.base_path + el.get(attr)[1:])
 
     def _link(self, el: ET.Element, anchor: str, heading: str, paragraph: int | None = None,
               point: str | None = None) -> None:
@@ -257,12 +328,16 @@ class Renderer:
     """One reusable Markdown converter (building one is costly; resetting is cheap)."""
 
     def __init__(self, base_path: str = "/") -> None:
+        self.base_path = base_path
+        self._setup()
+
+    def _setup(self) -> None:
         self._md = markdown.Markdown(extensions=["sane_lists", "fenced_code"],
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
         self._anchors = _Anchors(self._md)
-        self._anchors.base_path = base_path
+        self._anchors.base_path = self.base_path
         self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
 
     def render(self, source: str, shift: int = 0, links: str | None = None,
@@ -272,10 +347,27 @@ class Renderer:
         With `links` (a language), every heading and numbered paragraph gets a link to
         itself named in that language, marked `lang` when the text is in `text_lang`.
         """
+        _check_depth(source)
         self._md.reset()
+        self._anchors.reset()
         self._anchors.shift = shift
         self._anchors.link_lang = links
         self._anchors.lang_attr = links if links and text_lang and links != text_lang else None
-        html = self._md.convert(source)
+        try:
+            html = self._md.convert(source)
+        except RecursionError:  # pragma: no cover - _check_depth refuses such bodies first
+            self._setup()  # the converter is left half-way: start afresh for the next body
+            raise TextTooDeep(0) from None
         a = self._anchors
-        return Rendered(html, list(a.toc), list(a.anchors), list(a.unsafe))
+        return Rendered(sanitize(html), list(a.toc), list(a.anchors), list(a.unsafe))
+
+
+_CHECKER: Renderer | None = None
+
+
+def _checker() -> Renderer:
+    """The converter used by content checks (views keep their own)."""
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = Renderer()
+    return _CHECKER

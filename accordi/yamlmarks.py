@@ -57,6 +57,17 @@ class Marked:
         return self.marks.get((), 1)
 
 
+class _Alias(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _too_deep(line: int) -> YamlProblem:
+    return YamlProblem(line, "", "the values are nested too deeply",
+                       "content files need a few levels of lists and fields at most")
+
+
 def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProblem]]:
     """Parse `text`; line numbers are shifted so that the text's line 1 is `first_line`."""
     offset = first_line - 1
@@ -69,20 +80,37 @@ def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProble
         return None, [YamlProblem(line, "", f"YAML syntax error: {problem}",
                                   "check the indentation, and put text that contains `: `, "
                                   "`#` or starts with `[`, `{`, `*` or `&` in quotes")]
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors (bad bytes)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        return None, [YamlProblem(line, "", f"the character U+{exc.character:04X} is not allowed "
+                                  "in YAML", "remove it: it is probably a stray control "
+                                  "character pasted with the text")]
+    except yaml.YAMLError as exc:
         return None, [YamlProblem(first_line, "", f"YAML error: {exc}", "save the file as UTF-8")]
+    except RecursionError:
+        return None, [_too_deep(first_line)]
     marks: dict[Path_, int] = {}
     problems: list[YamlProblem] = []
     constructor = _Loader("")
     if node is None:
         return Marked({}, {(): first_line}), []
 
+    seen: set[int] = set()
+
     def build(n: yaml.Node, path: Path_) -> Any:
+        here = marks.get(path, n.start_mark.line + 1 + offset)
         marks[path] = n.start_mark.line + 1 + offset
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
+            # An alias (`*name`) is the very node its anchor marked: expanding it again and
+            # again lets a few lines grow into billions of values, or loop for ever.
+            if id(n) in seen:
+                raise _Alias(here)
+            seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
-            constructor.flatten_mapping(n)
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges grow the same way
+                    raise _Alias(key_node.start_mark.line + 1 + offset)
                 key = constructor.construct_object(key_node, deep=True)
                 if not isinstance(key, (str, int)):
                     problems.append(YamlProblem(key_node.start_mark.line + 1 + offset,
@@ -108,6 +136,12 @@ def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProble
 
     try:
         data = build(node, ())
+    except _Alias as alias:
+        return None, [YamlProblem(alias.line, "", "anchors and aliases (`&name`, `*name`, "
+                                  "`<<:`) are not supported",
+                                  "write the values out in full where they are needed")]
+    except RecursionError:
+        return None, [_too_deep(first_line)]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = (mark.line + 1 + offset) if mark else first_line

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 PYTHON = ROOT / ".venv" / "bin" / "python"
+FIGURES: list[str] = []  # measured figures (fuzz examples, kill points...), shown at the end
 
 if str(ROOT) not in sys.path:  # the package is used from the checkout, not installed
     sys.path.insert(0, str(ROOT))
@@ -60,3 +61,11 @@ def write_site() -> Callable[..., Path]:
 def run_cli() -> Callable[..., tuple[int, str, str]]:
     """`run_cli(*args)`: build.py in a subprocess, returning (returncode, stdout, stderr)."""
     return cli
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Show the figures the robustness tests measured, whatever the capture mode."""
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

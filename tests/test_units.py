@@ -466,13 +466,13 @@ def test_raw_html_is_shown_as_text():
 ])
 def test_dangerous_links_are_neutralised(href):
     r = Renderer().render(f"[clic]({href})\n")
-    assert r.html == '<p><a href="#">clic</a></p>'
+    assert r.html == '<p><a>clic</a></p>'
     assert len(r.unsafe_links) == 1
 
 
 def test_dangerous_reference_links_are_neutralised():
     r = Renderer().render("[clic][1]\n\n[1]: javascript:alert(1)\n")
-    assert 'href="#"' in r.html and "javascript" not in r.html
+    assert "href" not in r.html and "javascript" not in r.html
 
 
 def test_safe_links_are_kept():
