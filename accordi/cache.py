@@ -48,7 +48,7 @@ class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "cache.sqlite"
+        self.path = folder / "cache-v2.sqlite"
         self._db: sqlite3.Connection | None = None
         self._pending: dict[str, list[tuple[str, bytes]]] = {}
 
@@ -62,7 +62,7 @@ class BuildCache:
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
                                  "(key TEXT PRIMARY KEY, value BLOB)")
             self._db.execute("CREATE TABLE IF NOT EXISTS manifest (output TEXT, path TEXT, "
-                             "fingerprint TEXT, digest TEXT, size INTEGER, "
+                             "fingerprint TEXT, digest TEXT, size INTEGER, stamp TEXT, "
                              "PRIMARY KEY (output, path))")
         return self._db
 
@@ -100,20 +100,21 @@ class BuildCache:
         for table, key, value in rows:
             self._pending.setdefault(table, []).append((key, value))
 
-    def manifest(self, output: str) -> dict[str, tuple[str, str, int]]:
-        """What the last build published in `output`: path -> (fingerprint, digest, size)."""
+    def manifest(self, output: str) -> dict[str, tuple[str, str, int, str]]:
+        """What the last build published in `output`: path -> (fingerprint, digest, size,
+        stamp), the stamp being the file's inode and modification time once published."""
         try:
             return {row[0]: tuple(row[1:]) for row in self.db.execute(
-                "SELECT path, fingerprint, digest, size FROM manifest WHERE output=?",
+                "SELECT path, fingerprint, digest, size, stamp FROM manifest WHERE output=?",
                 (output,))}
         except sqlite3.Error:
             return {}
 
-    def save_manifest(self, output: str, rows: dict[str, tuple[str, str, int]]) -> None:
+    def save_manifest(self, output: str, rows: dict[str, tuple[str, str, int, str]]) -> None:
         """Replace the manifest of `output` with the build just published there."""
         with self.db:
             self.db.execute("DELETE FROM manifest WHERE output=?", (output,))
-            self.db.executemany("INSERT INTO manifest VALUES (?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT INTO manifest VALUES (?, ?, ?, ?, ?, ?)",
                                 [(output, p, *v) for p, v in sorted(rows.items())])
 
     def close(self) -> None:

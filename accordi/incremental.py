@@ -96,8 +96,9 @@ class SiteBuilder:
         self.files = FileCache(store)
         self.html_cache: dict | None = None
         self.environment = ""
-        # output path -> (page fingerprint or "", digest, size) of the last good build
-        self.published: dict[str, tuple[str, str, int]] = (
+        # output path -> (page fingerprint or producer tag, digest, size, stamp) of the last
+        # good build; the stamp (inode and mtime) tells whether someone changed the file since
+        self.published: dict[str, tuple[str, str, int, str]] = (
             store.manifest(str(paths.output.absolute())) if store else {})
 
     def load(self) -> tuple[Site | None, ErrorCollector]:
@@ -112,11 +113,14 @@ class SiteBuilder:
             manifest.check(site, self.paths.content, errors)
         return (None if errors.failed else site), errors
 
-    def _intact(self, path: str, size: int) -> bool:
+    def _intact(self, path: str) -> bool:
+        """The previous build's file is still there, untouched since it was published."""
+        size, stamp = self.published[path][2], self.published[path][3]
         try:
-            return (self.paths.output / path).stat().st_size == size
+            st = (self.paths.output / path).stat()
         except OSError:
             return False
+        return st.st_size == size and (not stamp or stamp == f"{st.st_ino}:{st.st_mtime_ns}")
 
     def update(self) -> Changes:
         """Bring the build up to date with the content; the first call builds everything."""
@@ -136,7 +140,7 @@ class SiteBuilder:
                       history=history)
         renderer = PageRenderer(site, router, self.paths.templates)
         changes = Changes(True, errors)
-        current: dict[str, tuple[str, str, int]] = {}
+        current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
         for key in views.page_keys():
             out = views.output_of(key)
@@ -144,7 +148,7 @@ class SiteBuilder:
             page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key),
                                             environment + repr(changed_by))
             previous = self.published.get(out)
-            if previous and previous[0] == page_fp and self._intact(out, previous[2]):
+            if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
                 current[out] = previous
             else:
@@ -162,7 +166,7 @@ class SiteBuilder:
         for name, produce, keys in outputs.PRODUCERS:
             tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
             previous = [p for p, v in self.published.items() if v[0] == tag]
-            if previous and all(self._intact(p, self.published[p][2]) for p in previous):
+            if previous and all(self._intact(p) for p in previous):
                 changes.unchanged.update(previous)  # nothing it is made from changed
                 current.update({p: self.published[p] for p in previous})
                 continue
@@ -184,10 +188,11 @@ class SiteBuilder:
                  data: bytes) -> None:
         """File `path` is new or changed, or has the same bytes as in the previous build."""
         digest, previous = _sha1(data), self.published.get(path)
-        current[path] = (fingerprint, digest, len(data))
-        if previous and previous[1] == digest and self._intact(path, len(data)):
+        if previous and previous[1] == digest and self._intact(path):
+            current[path] = (fingerprint, digest, len(data), previous[3])
             changes.unchanged.add(path)
         else:
+            current[path] = (fingerprint, digest, len(data), "")
             changes.files[path] = data
 
     def _render(self, views: Views, renderer: PageRenderer, todo: list):
@@ -217,5 +222,12 @@ class SiteBuilder:
 
     def publish_manifest(self) -> None:
         """Record what is now in the output folder, for the next build to compare with."""
+        for path, (fingerprint, digest, size, _) in list(self.published.items()):
+            try:
+                st = (self.paths.output / path).stat()
+            except OSError:
+                del self.published[path]
+                continue
+            self.published[path] = (fingerprint, digest, size, f"{st.st_ino}:{st.st_mtime_ns}")
         if self.store:
             self.store.save_manifest(str(self.paths.output.absolute()), self.published)

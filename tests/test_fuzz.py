@@ -26,6 +26,8 @@ from accordi import outputs, pipeline, schema
 from accordi.config import Paths
 from accordi.errors import ContentFailure
 from accordi.render import PageRenderer
+from accordi.routes import Router
+from accordi.views import Views
 from tests.conftest import FIGURES, FIXTURE
 
 # A fixed count, so that every run tries the same examples; ACCORDI_FUZZ_EXAMPLES explores more.
@@ -88,9 +90,9 @@ def build(content: Path, output: Path, files: dict[str, bytes], test: str) -> No
 def render_all(site) -> dict[str, str]:
     """Every page and extra file of a loaded site, rendered in memory (publishing is tested
     on its own: it does not depend on what the content says)."""
-    router = pipeline.router_for(site)
+    router = Router(site.settings.base_path, site.settings.origin)
     renderer = PageRenderer(site, router, Paths(FIXTURE, FIXTURE).templates)
-    pages = {spec.output: renderer.render(spec) for spec in pipeline.page_specs(site, router)}
+    pages = {spec.output: renderer.render(spec) for spec in Views(site, router).all()}
     pages.update({f.path: f.data.decode("utf-8", "replace") for f in outputs.all_files(site,
                                                                                         router)})
     return pages
@@ -276,4 +278,7 @@ def test_deep_nesting_is_a_content_error(tree):
                 pipeline.build(Paths(content=content, output=output), AS_OF)
         finally:
             (content / AGREEMENT).write_text(original, encoding="utf-8")
-        assert "nest" in exc.value.collector.report()
+        report = exc.value.collector.report()
+        # libyaml stops on the deep YAML itself (a syntax error at its line); the Markdown
+        # nesting limit names the nesting.
+        assert f"{AGREEMENT}:" in report and ("nest" in report or "YAML syntax error" in report)
