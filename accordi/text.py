@@ -80,15 +80,8 @@ def _fenced_lines(body: str) -> set[int]:
     """Indexes of the lines inside fenced code blocks (none, cheaply, when there are none)."""
     if "```" not in body and "~~~" not in body:
         return set()
-    inside: set[int] = set()
-    fenced = False
-    for i, line in enumerate(body.splitlines()):
-        if FENCE.match(line.strip()):
-            fenced = not fenced
-            inside.add(i)
-        elif fenced:
-            inside.add(i)
-    return inside
+    lines = body.splitlines()
+    return set(range(len(lines))) - {i for i, _ in outside_fences(lines)}
 
 
 def _matches(pattern: re.Pattern, body: str):
