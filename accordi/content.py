@@ -7,8 +7,10 @@ tree is still checked in the same run.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,20 @@ class Source:
     def line(self, *path: Any) -> int:
         """Line of a key path in this file."""
         return self.marked.line(path)
+
+    @cached_property
+    def data_digest(self) -> str:
+        """Digest of the fields, kept with the parsed file: fingerprints reuse it."""
+        return _sha1(repr(self.marked.data))
+
+    @cached_property
+    def body_digest(self) -> str:
+        """Digest of the Markdown body."""
+        return _sha1(self.body)
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 @dataclass
@@ -200,6 +216,28 @@ def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:
     return True
 
 
+def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path],
+             recursive: bool = False) -> list[Path]:
+    """Paths under `folder` in order, without hidden names and links leading out of `root`
+    (those are reported and added to `failed`).
+
+    Only a link can lead out: the walk does not enter linked folders, so just the links
+    (and the folder itself) are resolved, not every file of a large tree.
+    """
+    if folder.is_symlink() and _leaves(folder, root, errors):
+        failed.add(folder)
+        return []
+    out = []
+    for path in sorted(folder.rglob("*") if recursive else folder.glob("*")):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink() and _leaves(path, root, errors):
+            failed.add(path)
+        else:
+            out.append(path)
+    return out
+
+
 def read_documents(root: Path, errors: ErrorCollector) -> dict[str, Path]:
     """Files under content/documents/ to publish, by their path in the site (`documents/x`).
 
@@ -255,12 +293,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         errors.add(themes_path, 0, "", "the thematic areas file is missing",
                    "create content/themes.yaml with a list of themes")
 
-    for path in sorted((root / "partners").glob("*")):
-        if path.name.startswith("."):
-            continue
-        if _leaves(path, root, errors):
-            raw.failed.add(path)
-        elif path.suffix in (".yaml", ".yml") and path.is_file():
+    for path in _entries(root / "partners", root, errors, raw.failed):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
             src = cached(path, "partner")
             if src:
                 raw.partners.append(src)
@@ -272,15 +306,10 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
 
     agreement_fields = schema.properties_of("agreement") - schema.properties_of(
         "agreementTranslation")
-    for path in sorted((root / "agreements").rglob("*")):
-        if path.name.startswith("."):
-            continue
-        if _leaves(path, root, errors):
-            raw.failed.add(path)
-            continue
+    for path in _entries(root / "agreements", root, errors, raw.failed, recursive=True):
+        m = LANG_FILE.fullmatch(path.name)
         if path.is_dir():
             continue
-        m = LANG_FILE.fullmatch(path.name)
         if not m:
             errors.add(path, 0, "", "the file name does not say its language",
                        "name agreement files <id>.it.md (source) and <id>.en.md (translation)")
@@ -299,12 +328,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         if src is None:
             raw.failed.add(path)
 
-    for path in sorted((root / "pages").glob("*")):
-        if path.name.startswith("."):
-            continue
-        if _leaves(path, root, errors):
-            raw.failed.add(path)
-            continue
+    for path in _entries(root / "pages", root, errors, raw.failed):
         if path.is_dir():
             continue
         m = LANG_FILE.fullmatch(path.name)

@@ -28,15 +28,15 @@ def fingerprints(site: Site) -> dict[Key, str]:
     fp: dict[Key, str] = {}
     for a in site.agreements.values():
         st = a.status
-        sources = [(a.source.data, a.source.body)] + [
-            (lang, t.data, t.body) for lang, t in sorted(a.translations.items())]
-        fp["agreement", a.id] = _digest((sources, st, a.extended_by, a.superseded_by))
+        files = [("", a.source)] + sorted(a.translations.items())
+        data = [(lang, src.data_digest) for lang, src in files]
+        texts = [src.body_digest for _, src in files]
+        fp["agreement", a.id] = _digest((data, texts, st, a.extended_by, a.superseded_by))
         fp["agreement-item", a.id] = _digest((a.title, a.object, a.type, st, a.signed,
                                              a.end, a.renewals, a.partners, a.themes))
         # Everything but the texts: what the data files and feeds publish.
-        fp["agreement-data", a.id] = _digest((a.source.data, [
-            (lang, t.data) for lang, t in sorted(a.translations.items())], st, a.end,
-            a.documents, a.extended_by, a.superseded_by))
+        fp["agreement-data", a.id] = _digest((data, st, a.end, a.documents, a.extended_by,
+                                              a.superseded_by))
     for p in site.partners.values():
         fp["partner", p.id] = _digest(p.source.data)
     for th in site.themes.values():

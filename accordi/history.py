@@ -36,16 +36,27 @@ class History:
 
     def of(self, paths: Iterable[Path]) -> list[Change]:
         """Every commit that touched any of `paths`, newest first, each once."""
+        if not self.changes:
+            return []
         seen: dict[str, Change] = {}
-        root = self.root.resolve()
         for path in paths:
-            try:
-                rel = path.resolve().relative_to(root).as_posix()
-            except ValueError:
+            rel = self._relative(path)
+            if rel is None:
                 continue
             for change in self.changes.get(rel, []):
                 seen.setdefault(change.commit, change)
         return sorted(seen.values(), key=lambda c: c.date, reverse=True)
+
+    def _relative(self, path: Path) -> str | None:
+        """`path` relative to the root, resolving links only when plain paths do not tell."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
 
 
 def parse_log(text: str) -> dict[str, list[Change]]:

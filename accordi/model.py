@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,52 @@ class Site:
         return out
 
 
+@dataclass
+class _Facts:
+    """The part of an agreement worked out from its own file alone (see `_Builder.facts`)."""
+
+    counterparts: list[dict[str, Any]]
+    signatories: list[dict[str, Any]]
+    signed: PartialDate
+    duration: Duration | None
+    expires: PartialDate | None
+    end: PartialDate | Span | None
+    renewals: list[Renewal]
+    stated: StatedStatus | None
+    expense: dict[str, Any] | None
+    acts: list[Reference]
+    sources: list[Reference]
+    body: Body
+    problems: list = field(default_factory=list)
+
+
+class _PerFile:
+    """Values computed from one parsed file, kept while the file is unchanged.
+
+    The file cache hands back the same Source object for an unchanged file, so the object
+    is the key. Values of files the latest build did not ask for are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._now: dict[tuple[int, str], tuple[Source, Any]] = {}
+        self._before: dict[tuple[int, str], tuple[Source, Any]] = {}
+
+    def begin(self) -> None:
+        """A new build starts: what it does not ask for is forgotten after it."""
+        self._before, self._now = self._now, {}
+
+    def get(self, src: Source, salt: str, compute):
+        key = (id(src), salt)
+        hit = self._now.get(key) or self._before.get(key)
+        if hit is None or hit[0] is not src:
+            hit = (src, compute())
+        self._now[key] = hit
+        return hit[1]
+
+
+_FACTS = _PerFile()
+
+
 class _Builder:
     """Turns RawContent into a Site, reporting every cross-file problem."""
 
@@ -282,33 +329,9 @@ class _Builder:
         return out
 
     def body(self, src: Source, lang: str) -> Body:
-        summary, text = split_body(src.body)
-        anchors: dict[str, int] = {}
-        for h in headings(src.body, src.body_line):
-            if h.anchor in anchors:
-                self.errors.add(src.path, h.line, "body",
-                                f"the heading `{h.text}` repeats the anchor `#{h.anchor}` "
-                                f"of line {anchors[h.anchor]}",
-                                "each article number appears once; give other headings "
-                                "an explicit {#id}")
-            anchors.setdefault(h.anchor, h.line)
-        try:
-            bad_links = link_problems(src.body, src.body_line)
-        except TextTooDeep as deep:
-            self.errors.add(src.path, src.body_line + deep.line, "body",
-                            f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
-                            "keep lists and quotes to a few levels (4 spaces or one `>` each)")
-            bad_links = []
-        for bad in bad_links:
-            if bad.picture:
-                self.errors.add(src.path, bad.line, "body",
-                                f"the picture `{bad.target}` {bad.problem}",
-                                "pictures must be files of this site, e.g. /documents/map.png")
-            else:
-                self.errors.add(src.path, bad.line, "body",
-                                f"the link `{bad.target}` {bad.problem}: it is not allowed",
-                                "links may only point to http(s) addresses, mailto: or tel:, "
-                                "or to pages of this site")
+        summary, text, findings = check_body(src.body, src.body_line)
+        for line, message, hint in findings:
+            self.errors.add(src.path, line, "body", message, hint)
         return Body(lang, summary, text, src.body_line, src.path)
 
     def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
@@ -338,15 +361,44 @@ class _Builder:
         d = src.data
         before = len(self.errors.errors)
         for i, pid in enumerate(d["partners"]):
-            broken = self.raw.exists_broken(self.raw.root / "partners" / f"{pid}.yaml")
-            if pid not in partners and not broken:
+            if pid not in partners and not self.raw.exists_broken(
+                    self.raw.root / "partners" / f"{pid}.yaml"):
                 self.err(src, ("partners", i), f"unknown partner `{pid}`",
                          _known("content/partners/", partners, pid))
-        themes_broken = self.raw.exists_broken(self.raw.root / "themes.yaml")
         for i, tid in enumerate(d.get("themes", [])):
-            if tid not in themes and not themes_broken:
+            if tid not in themes and not self.raw.exists_broken(self.raw.root / "themes.yaml"):
                 self.err(src, ("themes", i), f"unknown theme `{tid}`",
                          _known("content/themes.yaml", themes, tid))
+        facts = _FACTS.get(src, self.settings.owner_id, lambda: self._captured(self.facts, src))
+        self.errors.errors.extend(facts.problems)
+        documents = self.documents(src)
+        if any(e.severity == "error" for e in self.errors.errors[before:]):
+            return None
+        lang = self.settings.source_lang
+        return Agreement(
+            id=d["id"], type=d["type"], title={lang: d["title"]}, object={lang: d["object"]},
+            partners=list(d["partners"]), themes=list(d.get("themes", [])),
+            counterparts=facts.counterparts, signatories=facts.signatories,
+            signed=facts.signed, duration=facts.duration, expires=facts.expires, end=facts.end,
+            renewals=list(facts.renewals), stated=facts.stated,
+            extends=list(d.get("extends", [])), supersedes=list(d.get("supersedes", [])),
+            expense=facts.expense, documents=documents, acts=facts.acts, sources=facts.sources,
+            aliases=list(d.get("aliases", [])), bodies={lang: facts.body}, translator_note={},
+            source=src)
+
+    def _captured(self, compute, src: Source):
+        """`compute(src)` with the problems it reports collected apart, to be remembered."""
+        outer, self.errors = self.errors, ErrorCollector(self.errors.root)
+        try:
+            result = compute(src)
+            result.problems = self.errors.errors
+            return result
+        finally:
+            self.errors = outer
+
+    def facts(self, src: Source) -> _Facts:
+        """What an agreement states that depends on its own file only (and the owner's id)."""
+        d = src.data
         parties = {self.settings.owner_id, *d["partners"]}
         for i, s in enumerate(d.get("signatories", [])):
             if s["party"] not in parties:
@@ -383,26 +435,16 @@ class _Builder:
         if st:
             stated = StatedStatus(st["value"], self.date(src, ("status", "as_of"), st.get("as_of")),
                                   as_text(st["source"]) if st.get("source") else None)
-        documents = self.documents(src)
-        acts, sources = self.references(src, "acts"), self.references(src, "sources")
-        body = self.body(src, self.settings.source_lang)
-        if any(e.severity == "error" for e in self.errors.errors[before:]):
-            return None
-        lang = self.settings.source_lang
-        return Agreement(
-            id=d["id"], type=d["type"], title={lang: d["title"]}, object={lang: d["object"]},
-            partners=list(d["partners"]), themes=list(d.get("themes", [])),
+        return _Facts(
             counterparts=[{"name": as_text(c["name"]), "partner": c["partner"]}
                           for c in d.get("counterparts", [])],
             signatories=[{"name": s["name"], "party": s["party"],
                           "role": as_text(s["role"]) if s.get("role") else None}
                          for s in d.get("signatories", [])],
             signed=signed, duration=duration, expires=expires, end=end, renewals=renewals,
-            stated=stated, extends=list(d.get("extends", [])),
-            supersedes=list(d.get("supersedes", [])),
-            expense=_expense(d.get("expense")), documents=documents, acts=acts, sources=sources,
-            aliases=list(d.get("aliases", [])), bodies={lang: body}, translator_note={},
-            source=src)
+            stated=stated, expense=_expense(d.get("expense")),
+            acts=self.references(src, "acts"), sources=self.references(src, "sources"),
+            body=self.body(src, self.settings.source_lang))
 
     def link_translations(self, agreements: dict[str, Agreement]) -> None:
         by_file = {(a.source.path.parent, a.id): a for a in agreements.values()}
@@ -493,6 +535,40 @@ class _Builder:
         return out
 
 
+@lru_cache(maxsize=1 << 16)
+def check_body(body: str, first_line: int) -> tuple[str, str, tuple[tuple[int, str, str], ...]]:
+    """(summary, text, problems as (line, message, hint)) of a Markdown body.
+
+    A pure function of the text, remembered: the live server checks every body again after
+    each edit, and only the edited one has changed.
+    """
+    found: list[tuple[int, str, str]] = []
+    anchors: dict[str, int] = {}
+    for h in headings(body, first_line):
+        if h.anchor in anchors:
+            found.append((h.line, f"the heading `{h.text}` repeats the anchor `#{h.anchor}` "
+                          f"of line {anchors[h.anchor]}",
+                          "each article number appears once; give other headings an "
+                          "explicit {#id}"))
+        anchors.setdefault(h.anchor, h.line)
+    try:
+        bad_links = link_problems(body, first_line)
+    except TextTooDeep as deep:
+        found.append((first_line + deep.line,
+                      f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
+                      "keep lists and quotes to a few levels (4 spaces or one `>` each)"))
+        bad_links = []
+    for bad in bad_links:
+        if bad.picture:
+            found.append((bad.line, f"the picture `{bad.target}` {bad.problem}",
+                          "pictures must be files of this site, e.g. /documents/map.png"))
+        else:
+            found.append((bad.line, f"the link `{bad.target}` {bad.problem}: it is not allowed",
+                          "links may only point to http(s) addresses, mailto: or tel:, "
+                          "or to pages of this site"))
+    return (*split_body(body), tuple(found))
+
+
 def _known(where: str, known: dict, wrong: str) -> str:
     close = difflib.get_close_matches(wrong, list(known), n=1)
     if close:
@@ -513,6 +589,7 @@ def _expense(value: dict[str, Any] | None) -> dict[str, Any] | None:
 def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
                reserved_slugs: set[str]) -> Site:
     """Cross-check the raw content and link it into one Site (errors go to `errors`)."""
+    _FACTS.begin()
     b = _Builder(raw, settings, errors, reserved_slugs)
     partners, themes = b.partners(), b.themes()
     agreements = b.agreements(partners, themes)

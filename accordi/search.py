@@ -8,12 +8,12 @@ itself: no server, no third party.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
 
 from .routes import SEARCH_BUNDLE
 
@@ -37,18 +37,21 @@ class SearchReport:
     bytes: int
 
 
-async def _index(site: Path) -> None:
-    async with PagefindIndex({"output_path": str(site / SEARCH_BUNDLE)}) as index:
-        await index.add_directory(str(site))
-
-
 def build_index(site: Path) -> SearchReport:
-    """Index the pages under `site` and write the bundle into `site/pagefind/`."""
-    try:
-        asyncio.run(_index(site.resolve()))
-    except FileNotFoundError as exc:
-        raise SearchIndexError(f"the Pagefind binary is missing ({exc}): run `make build`, "
-                               "which installs it from requirements.txt") from exc
+    """Index the pages under `site` and write the bundle into `site/pagefind/`.
+
+    Pagefind runs as its command-line program, which exits only once every file is
+    written (its Python service is stopped with a signal and can cut the last writes).
+    """
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexError("the Pagefind binary is missing: run `make build`, which "
+                               "installs it from requirements.txt")
+    proc = subprocess.run([str(binary), "--site", str(site.resolve()), "--output-subdir",
+                           SEARCH_BUNDLE, "--quiet"], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed: {(proc.stderr or proc.stdout).strip()}")
     for name in UNUSED:
         (site / SEARCH_BUNDLE / name).unlink(missing_ok=True)
     files = [p for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()]

@@ -191,8 +191,12 @@ def link_problems(body: str, first_line: int) -> list[LinkProblem]:
     """Every link and picture in `body` whose address is not allowed (raises TextTooDeep).
 
     The body is converted, so every way Markdown makes a link counts: inline, reference and
-    automatic links, pictures, in any case and with any character references.
+    automatic links, pictures, in any case and with any character references. Every one of
+    those starts with `[` or `<`: a body with neither has no link and is not converted.
     """
+    if "[" not in body and "<" not in body:
+        _check_depth(body)
+        return []
     rendered = _checker().render(body)
     found = [LinkProblem(_line_of(target, body, first_line), target, problem, picture)
              for target, problem, picture in rendered.unsafe_links]
