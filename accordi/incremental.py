@@ -100,6 +100,7 @@ class SiteBuilder:
         # good build; the stamp (inode and mtime) tells whether someone changed the file since
         self.published: dict[str, tuple[str, str, int, str]] = (
             store.manifest(str(paths.output.absolute())) if store else {})
+        self.previous = self.published  # before the latest update
 
     def load(self) -> tuple[Site | None, ErrorCollector]:
         """Read and check the content (unchanged files from the caches)."""
@@ -113,9 +114,9 @@ class SiteBuilder:
             manifest.check(site, self.paths.content, errors)
         return (None if errors.failed else site), errors
 
-    def _intact(self, path: str) -> bool:
+    def _intact(self, path: str, record: tuple[str, str, int, str] | None = None) -> bool:
         """The previous build's file is still there, untouched since it was published."""
-        size, stamp = self.published[path][2], self.published[path][3]
+        size, stamp = (record or self.published[path])[2:]
         try:
             st = (self.paths.output / path).stat()
         except OSError:
@@ -165,8 +166,8 @@ class SiteBuilder:
                           for k in views.page_keys() if k[0] not in ("notfound", "root404")}
         for name, produce, keys in outputs.PRODUCERS:
             tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
-            previous = [p for p, v in self.published.items() if v[0] == tag]
-            if previous and all(self._intact(p) for p in previous):
+            previous = self.kept(tag)
+            if previous:
                 changes.unchanged.update(previous)  # nothing it is made from changed
                 current.update({p: self.published[p] for p in previous})
                 continue
@@ -179,10 +180,38 @@ class SiteBuilder:
         for path, data in extras.items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
-        self.published = current
+        self.previous, self.published = self.published, current
         if self.store:
             self.store.flush()
         return changes
+
+    def kept(self, tag: str, published: dict | None = None) -> list[str]:
+        """The previous build's files made under `tag`, if there are any and all are intact
+        (during an update the previous build is `published`, after it `previous`)."""
+        published = self.published if published is None else published
+        found = [p for p, v in published.items() if v[0] == tag]
+        return found if found and all(self._intact(p, published[p]) for p in found) else []
+
+    def keep(self, tag: str) -> list[str]:
+        """After an update, carry over the previous build's files made under `tag` by
+        another tool (the search index), if all are intact."""
+        found = self.kept(tag, self.previous)
+        self.published.update({p: self.previous[p] for p in found})
+        return found
+
+    def pages_tag(self, name: str, *salt: str) -> str:
+        """A tag for a file made from every published page (the search index): it changes
+        when any page changes."""
+        pages = sorted((p, v[1]) for p, v in self.published.items() if p.endswith(".html"))
+        return f"{name}:{_sha1(repr((salt, pages)).encode())}"
+
+    def adopt(self, tag: str, folder: Path, rel: str) -> None:
+        """Record files another tool made under `folder/rel`, to keep them next time."""
+        for path in sorted((folder / rel).rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                self.published[path.relative_to(folder).as_posix()] = (
+                    tag, _sha1(data), len(data), "")
 
     def _compare(self, changes: Changes, current: dict, path: str, fingerprint: str,
                  data: bytes) -> None:

@@ -15,6 +15,8 @@ from .incremental import SiteBuilder
 from .model import Site
 from .publish import Staging
 from .search import SEARCH_BUNDLE, SearchReport, build_index
+from .search import report as search_report
+from .search import version as search_version
 
 
 @dataclass
@@ -26,6 +28,7 @@ class BuildReport:
     seconds: float
     warnings: list[str]
     search: SearchReport | None = None
+    search_kept: bool = False  # no page changed, so the previous search index was kept
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -57,8 +60,16 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 staging.write(path, data)
             for path in sorted(changes.unchanged):
                 staging.link(paths.output / path, path)
-            search = build_index(staging.dir)
-            staging.reuse_identical(paths.output, SEARCH_BUNDLE)
+            # The search index is made from every page: kept as it is when none changed.
+            tag = builder.pages_tag("search", search_version())
+            kept = builder.keep(tag)
+            for path in kept:
+                staging.link(paths.output / path, path)
+            if not kept:
+                build_index(staging.dir)
+                staging.reuse_identical(paths.output, SEARCH_BUNDLE)
+                builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
+            search = search_report(staging.dir)
             staging.commit()
         except BaseException:
             staging.abort()
@@ -69,7 +80,7 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             store.close()
     warnings = changes.warnings + record_addresses(paths.content, builder.addresses)
     return BuildReport(changes.rendered, len(staging.written) + search.files,
-                       time.perf_counter() - started, warnings, search)
+                       time.perf_counter() - started, warnings, search, bool(kept))
 
 
 def record_addresses(content: Path, addresses: set[str]) -> list[str]:

@@ -54,12 +54,24 @@ def build_index(site: Path) -> SearchReport:
         raise SearchIndexError(f"Pagefind failed: {(proc.stderr or proc.stdout).strip()}")
     for name in UNUSED:
         (site / SEARCH_BUNDLE / name).unlink(missing_ok=True)
-    files = [p for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()]
     entry_file = site / SEARCH_BUNDLE / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text("utf-8"))
     # Pagefind lists the languages in the order its threads finish: sort them, so that two
     # builds of the same content give the same bytes.
     entry_file.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":"),
                                      ensure_ascii=False), encoding="utf-8")
+    return report(site)
+
+
+def report(site: Path) -> SearchReport:
+    """What the bundle under `site/pagefind/` holds (built now or kept from the last build)."""
+    files = [p for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()]
+    entry = json.loads((site / SEARCH_BUNDLE / "pagefind-entry.json").read_text("utf-8"))
     pages = {lang: info["page_count"] for lang, info in sorted(entry["languages"].items())}
     return SearchReport(pages, len(files), sum(p.stat().st_size for p in files))
+
+
+def version() -> str:
+    """Pagefind's version: a new one may index differently."""
+    from importlib.metadata import version as installed
+    return installed("pagefind")

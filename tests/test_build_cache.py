@@ -36,6 +36,7 @@ def test_a_warm_build_renders_nothing_and_keeps_unchanged_files(tmp_path):
               for p in (tmp_path / "out").rglob("*") if p.is_file()}
     warm = pipeline.build(paths, AS_OF)
     assert cold.pages == len(list(paths.output.rglob("*.html"))) and warm.pages == 0
+    assert warm.search_kept and not cold.search_kept and warm.search == cold.search
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
              for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert after == before  # same files: a sync by modification time uploads nothing
@@ -50,7 +51,7 @@ def test_an_edit_rewrites_only_what_changed(tmp_path):
     source = content / "agreements/lisbona-2021.it.md"
     source.write_text(source.read_text().replace("hanno firmato", "hanno sottoscritto"))
     report = pipeline.build(paths, AS_OF)
-    assert report.pages == 2
+    assert report.pages == 2 and not report.search_kept
     new = {p.relative_to(paths.output).as_posix(): p.stat().st_ino
            for p in paths.output.rglob("*") if p.is_file()}
     rewritten = sorted(p for p in new if new[p] != stamps.get(p))
@@ -60,6 +61,17 @@ def test_an_edit_rewrites_only_what_changed(tmp_path):
     fresh = tmp_path / "fresh"
     pipeline.build(Paths(content=content, output=fresh), AS_OF)
     assert tree(paths.output) == tree(fresh)
+
+
+def test_a_search_index_file_changed_in_the_output_is_made_again(tmp_path):
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
+    pipeline.build(paths, AS_OF)
+    expected = tree(paths.output)
+    entry = paths.output / "pagefind/pagefind-entry.json"
+    entry.write_text("{}")
+    report = pipeline.build(paths, AS_OF)
+    assert not report.search_kept and tree(paths.output) == expected
 
 
 def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_path):
