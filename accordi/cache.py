@@ -19,6 +19,7 @@ import markdown
 import yaml
 
 PACKAGE = Path(__file__).resolve().parent
+FLUSH_EVERY = 1000  # values
 
 
 @cache
@@ -99,6 +100,8 @@ class BuildCache:
         """Values another process computed, to write on `flush`."""
         for table, key, value in rows:
             self._pending.setdefault(table, []).append((key, value))
+        if sum(map(len, self._pending.values())) > FLUSH_EVERY:
+            self.flush()  # a large build would otherwise hold every page's HTML until the end
 
     def manifest(self, output: str) -> dict[str, tuple[str, str, int, str]]:
         """What the last build published in `output`: path -> (fingerprint, digest, size,

@@ -8,6 +8,7 @@ tree is still checked in the same run.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -84,6 +85,8 @@ class FileCache:
     def __init__(self, store: BuildCache | None = None) -> None:
         self._entries: dict[Path, tuple[tuple[int, int, int], Source | None, list]] = {}
         self.store = store  # second level, on disk, by content hash
+        self.seen: set[Path] = set()      # the files of the latest read
+        self.reparsed: set[Path] = set()  # those of them read again (new or changed)
 
     def load(self, path: Path, errors: ErrorCollector, parse, tag: str = "") -> Source | None:
         """`parse(path, collector)` through the cache, replaying its diagnostics."""
@@ -110,6 +113,7 @@ class FileCache:
                 if key:
                     self.store.put("parsed", key, entry[1:])
             self._entries[path] = entry
+            self.reparsed.add(path)
         errors.errors.extend(entry[2])
         return entry[1]
 
@@ -117,6 +121,7 @@ class FileCache:
         """Drop entries of files that no longer exist."""
         for path in set(self._entries) - seen:
             del self._entries[path]
+        self.seen = seen
 
 
 def _read(path: Path, errors: ErrorCollector) -> str | None:
@@ -217,9 +222,9 @@ def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:
 
 
 def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path],
-             recursive: bool = False) -> list[Path]:
-    """Paths under `folder` in order, without hidden names and links leading out of `root`
-    (those are reported and added to `failed`).
+             recursive: bool = False) -> list[tuple[Path, bool]]:
+    """(path, is a folder) under `folder` in order, without hidden names and links leading
+    out of `root` (those are reported and added to `failed`).
 
     Only a link can lead out: the walk does not enter linked folders, so just the links
     (and the folder itself) are resolved, not every file of a large tree.
@@ -227,14 +232,29 @@ def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path]
     if folder.is_symlink() and _leaves(folder, root, errors):
         failed.add(folder)
         return []
-    out = []
-    for path in sorted(folder.rglob("*") if recursive else folder.glob("*")):
-        if path.name.startswith("."):
-            continue
-        if path.is_symlink() and _leaves(path, root, errors):
-            failed.add(path)
-        else:
-            out.append(path)
+    out: list[tuple[Path, bool]] = []
+
+    def walk(here: Path) -> None:
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = here / entry.name
+            if entry.is_symlink():
+                if _leaves(path, root, errors):
+                    failed.add(path)
+                else:
+                    out.append((path, path.is_dir()))
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            out.append((path, is_dir))
+            if is_dir and recursive:
+                walk(path)
+
+    walk(folder)
     return out
 
 
@@ -260,6 +280,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
                  cache: FileCache | None = None) -> RawContent:
     """Read and validate every file under `root` (unchanged files come from `cache`)."""
     cache = cache or FileCache()
+    cache.reparsed = set()
     seen: set[Path] = set()
 
     def cached(path: Path, kind: str, markdown: bool = False, foreign=None) -> Source | None:
@@ -293,7 +314,9 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         errors.add(themes_path, 0, "", "the thematic areas file is missing",
                    "create content/themes.yaml with a list of themes")
 
-    for path in _entries(root / "partners", root, errors, raw.failed):
+    for path, is_dir in _entries(root / "partners", root, errors, raw.failed):
+        if is_dir:
+            continue
         if path.suffix in (".yaml", ".yml") and path.is_file():
             src = cached(path, "partner")
             if src:
@@ -306,10 +329,11 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
 
     agreement_fields = schema.properties_of("agreement") - schema.properties_of(
         "agreementTranslation")
-    for path in _entries(root / "agreements", root, errors, raw.failed, recursive=True):
-        m = LANG_FILE.fullmatch(path.name)
-        if path.is_dir():
+    for path, is_dir in _entries(root / "agreements", root, errors, raw.failed,
+                                 recursive=True):
+        if is_dir:
             continue
+        m = LANG_FILE.fullmatch(path.name)
         if not m:
             errors.add(path, 0, "", "the file name does not say its language",
                        "name agreement files <id>.it.md (source) and <id>.en.md (translation)")
@@ -328,8 +352,8 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         if src is None:
             raw.failed.add(path)
 
-    for path in _entries(root / "pages", root, errors, raw.failed):
-        if path.is_dir():
+    for path, is_dir in _entries(root / "pages", root, errors, raw.failed):
+        if is_dir:
             continue
         m = LANG_FILE.fullmatch(path.name)
         if not m:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from .model import Site
+from .model import Agreement, Site
 from .views import PageKey
 
 Key = tuple
@@ -27,16 +27,7 @@ def fingerprints(site: Site) -> dict[Key, str]:
     """A digest per record key: equal digests mean equal pages."""
     fp: dict[Key, str] = {}
     for a in site.agreements.values():
-        st = a.status
-        files = [("", a.source)] + sorted(a.translations.items())
-        data = [(lang, src.data_digest) for lang, src in files]
-        texts = [src.body_digest for _, src in files]
-        fp["agreement", a.id] = _digest((data, texts, st, a.extended_by, a.superseded_by))
-        fp["agreement-item", a.id] = _digest((a.title, a.object, a.type, st, a.signed,
-                                             a.end, a.renewals, a.partners, a.themes))
-        # Everything but the texts: what the data files and feeds publish.
-        fp["agreement-data", a.id] = _digest((data, st, a.end, a.documents, a.extended_by,
-                                              a.superseded_by))
+        fp.update(agreement_fingerprints(a))
     for p in site.partners.values():
         fp["partner", p.id] = _digest(p.source.data)
     for th in site.themes.values():
@@ -49,6 +40,22 @@ def fingerprints(site: Site) -> dict[Key, str]:
     for member, collection in COLLECTIONS.items():
         fp[collection,] = _digest(sorted((k, v) for k, v in fp.items() if k[0] == member))
     return fp
+
+
+def agreement_fingerprints(a: Agreement) -> dict[Key, str]:
+    """The record keys of one agreement: all of it, what lists show, what data files show."""
+    st = a.status
+    files = [("", a.source)] + sorted(a.translations.items())
+    data = [(lang, src.data_digest) for lang, src in files]
+    texts = [src.body_digest for _, src in files]
+    return {
+        ("agreement", a.id): _digest((data, texts, st, a.extended_by, a.superseded_by)),
+        ("agreement-item", a.id): _digest((a.title, a.object, a.type, st, a.signed, a.end,
+                                           a.renewals, a.partners, a.themes)),
+        # Everything but the texts: what the data files and feeds publish.
+        ("agreement-data", a.id): _digest((data, st, a.end, a.documents, a.extended_by,
+                                           a.superseded_by)),
+    }
 
 
 def combined(fp: dict[Key, str], keys, *salt: object) -> str:

@@ -14,17 +14,18 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import deps, manifest, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
-from .content import FileCache, read_content
+from .content import LANG_FILE, FileCache, RawContent, Source, read_content
 from .errors import ErrorCollector
-from .history import read_history
+from .history import History, read_history
 from .i18n import LOCALES, strings
-from .model import Site, build_site
+from .model import Body, Site, build_site, check_body
 from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .views import PageKey, Views
@@ -38,10 +39,22 @@ class Changes:
 
     ok: bool
     errors: ErrorCollector
-    files: dict[str, bytes] = field(default_factory=dict)  # new or changed files
+    files: dict[str, bytes] = field(default_factory=dict)  # new or changed files...
+    sink: Callable[[str, bytes], None] | None = None        # ...or handed here at once
+    written: set[str] = field(default_factory=set)          # paths handed to the sink
     unchanged: set[str] = field(default_factory=set)        # same bytes as before
     removed: set[str] = field(default_factory=set)          # gone since the previous build
     rendered: int = 0                                       # pages rendered by this update
+    text_only: bool = False  # only agreement texts changed: their pages alone were looked at
+
+    def add(self, path: str, data: bytes) -> None:
+        """A new or changed file: kept, or handed on so that a large build need not hold
+        every page in memory."""
+        if self.sink is None:
+            self.files[path] = data
+        else:
+            self.sink(path, data)
+            self.written.add(path)
 
     @property
     def warnings(self) -> list[str]:
@@ -74,6 +87,18 @@ def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+@dataclass
+class _State:
+    """What an update worked from, for the next one to tell a text edit from the rest."""
+
+    seen: set[Path]
+    environment: str
+    history: History | None
+    signature: tuple
+    site: Site | None = None
+    fp: dict = field(default_factory=dict)
+
+
 # What forked workers render with (inherited from the parent, never pickled).
 _WORKER: tuple[Views, PageRenderer] | None = None
 
@@ -101,11 +126,18 @@ class SiteBuilder:
         self.published: dict[str, tuple[str, str, int, str]] = (
             store.manifest(str(paths.output.absolute())) if store else {})
         self.previous = self.published  # before the latest update
+        self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
+        self._last: _State | None = None  # what the latest good update worked from
 
-    def load(self) -> tuple[Site | None, ErrorCollector]:
-        """Read and check the content (unchanged files from the caches)."""
+    def read(self) -> tuple[RawContent, ErrorCollector]:
+        """Read and validate every content file (unchanged ones from the caches)."""
         errors = ErrorCollector(self.paths.content)
-        raw = read_content(self.paths.content, errors, cache=self.files)
+        return read_content(self.paths.content, errors, cache=self.files), errors
+
+    def load(self, read: tuple[RawContent, ErrorCollector] | None = None
+             ) -> tuple[Site | None, ErrorCollector]:
+        """Read and check the content (unchanged files from the caches)."""
+        raw, errors = read or self.read()
         if raw.site is None:
             return None, errors
         settings = settings_from(raw.site.data, self.as_of, self.base_url)
@@ -115,32 +147,52 @@ class SiteBuilder:
         return (None if errors.failed else site), errors
 
     def _intact(self, path: str, record: tuple[str, str, int, str] | None = None) -> bool:
-        """The previous build's file is still there, untouched since it was published."""
-        size, stamp = (record or self.published[path])[2:]
+        """The previous build's file is still there, untouched since it was published.
+
+        A long-lived builder (the live server's) looks once: a record it already checked
+        or made itself is not looked at again.
+        """
+        record = record or self.published[path]
+        if self._known.get(path) is record:
+            return True
+        size, stamp = record[2:]
         try:
             st = (self.paths.output / path).stat()
         except OSError:
             return False
-        return st.st_size == size and (not stamp or stamp == f"{st.st_ino}:{st.st_mtime_ns}")
+        intact = st.st_size == size and (not stamp or stamp == f"{st.st_ino}:{st.st_mtime_ns}")
+        if intact:
+            self._known[path] = record
+        return intact
 
-    def update(self) -> Changes:
-        """Bring the build up to date with the content; the first call builds everything."""
-        site, errors = self.load()
+    def update(self, sink: Callable[[str, bytes], None] | None = None) -> Changes:
+        """Bring the build up to date with the content; the first call builds everything.
+
+        With `sink`, new and changed files go to it as they are made (nothing is made
+        when the content has errors) instead of into `Changes.files`.
+        """
+        read = self.read()
+        environment = _environment(self.paths.templates, LOCALES)
+        history = read_history(self.paths.content) if self.history else None
+        state = _State(self.files.seen, environment, history, self._signature(read[0]))
+        quick = self._text_edit(read, state, sink)
+        if quick is not None:
+            return quick
+        self._last = None
+        site, errors = self.load(read)
         if site is None:
             if self.store:
                 self.store.flush()
             return Changes(False, errors)
         router = Router(site.settings.base_path, site.settings.origin)
-        environment = _environment(self.paths.templates, LOCALES)
         if environment != self.environment:
             strings.cache_clear()  # the locales may have been edited
             self.environment = environment
         fp = deps.fingerprints(site)
-        history = read_history(self.paths.content) if self.history else None
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
                       history=history)
         renderer = PageRenderer(site, router, self.paths.templates)
-        changes = Changes(True, errors)
+        changes = Changes(True, errors, sink=sink)
         current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
         for key in views.page_keys():
@@ -173,16 +225,108 @@ class SiteBuilder:
                 continue
             for f in produce(site, router):
                 self._compare(changes, current, f.path, tag, f.data)
-        extras = {".nojekyll": b""}
-        extras.update(_copy_tree(self.paths.assets, "assets"))
-        # Documents as the content check found them: links out of the folder are refused.
-        extras.update({rel: path.read_bytes() for rel, path in site.documents.items()})
-        for path, data in extras.items():
+        for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
         self.previous, self.published = self.published, current
         if self.store:
             self.store.flush()
+        state.site, state.fp = site, fp
+        self._last = None if errors.errors else state  # warnings: always the full way
+        return changes
+
+    def _extras(self, site: Site) -> dict[str, bytes]:
+        """Files published as they are: the assets and the documents."""
+        extras = {".nojekyll": b""}
+        extras.update(_copy_tree(self.paths.assets, "assets"))
+        # Documents as the content check found them: links out of the folder are refused.
+        extras.update({rel: path.read_bytes() for rel, path in site.documents.items()})
+        return extras
+
+    def _signature(self, raw: RawContent) -> tuple:
+        """What the fast path cannot see in parsed files: published addresses, documents."""
+        def stamp(path: Path) -> tuple[int, int]:
+            try:
+                st = path.stat()
+            except OSError:
+                return (0, 0)
+            return (st.st_mtime_ns, st.st_size)
+        return (stamp(manifest.manifest_path(self.paths.content)),
+                sorted((rel, stamp(path)) for rel, path in raw.documents.items()))
+
+    def _text_edit(self, read: tuple[RawContent, ErrorCollector], state: _State,
+                   sink: Callable[[str, bytes], None] | None) -> Changes | None:
+        """An edit of agreement texts alone, the commonest while writing: the last site with
+        those texts swapped, and only their pages made again. None when anything else
+        changed (or the new text has a mistake): the full update then works it out."""
+        last, (raw, errors) = self._last, read
+        if (last is None or errors.errors or raw.failed or state.seen != last.seen
+                or state.environment != last.environment or state.signature != last.signature
+                or (state.history.changes if state.history else None)
+                != (last.history.changes if last.history else None)):
+            return None
+        site = last.site
+        folder = self.paths.content / "agreements"
+        edited: dict[Path, Source] = {}
+        for src in raw.agreements + [t for ts in raw.translations.values() for t in ts]:
+            if src.path in self.files.reparsed:
+                edited[src.path] = src
+        if not edited or set(edited) != self.files.reparsed:
+            return None
+        swaps = []
+        for path, src in edited.items():
+            m = LANG_FILE.fullmatch(path.name)
+            a = site.agreements.get(m["stem"]) if path.is_relative_to(folder) else None
+            old = None if a is None else (a.source if m["lang"] == site.settings.source_lang
+                                          else a.translations.get(m["lang"]))
+            if (old is None or old.path != path or old.data_digest != src.data_digest
+                    or old.body_line != src.body_line):
+                return None
+            summary, text, problems = check_body(src.body, src.body_line)
+            if problems:
+                return None
+            swaps.append((a, m["lang"], src, Body(m["lang"], summary, text, src.body_line,
+                                                  path)))
+        fp = dict(last.fp)
+        for a, lang, src, body in swaps:
+            if lang == site.settings.source_lang:
+                a.source = src
+            else:
+                a.translations[lang] = src
+            a.bodies[lang] = body
+            fp.update(deps.agreement_fingerprints(a))
+        if any(fp[k] != last.fp[k] for a, *_ in swaps
+               for k in deps.agreement_fingerprints(a) if k[0] != "agreement"):
+            self._last = None  # not a text edit after all: start from the files again
+            return None
+        router = Router(site.settings.base_path, site.settings.origin)
+        views = Views(site, router, html_cache=self.html_cache, store=self.store,
+                      history=state.history)
+        renderer = PageRenderer(site, router, self.paths.templates)
+        keys = [("agreement", lang, a.id) for a in {id(a): a for a, *_ in swaps}.values()
+                for lang in site.settings.languages]
+        changes = Changes(True, errors, sink=sink)
+        current = dict(self.published)
+        todo = []
+        for key in keys:
+            out = views.output_of(key)
+            changed_by = state.history.of(views.history_paths(key)) if state.history else []
+            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key),
+                                            state.environment + repr(changed_by))
+            todo.append((key, out, page_fp))
+        fingerprints = {out: page_fp for _, out, page_fp in todo}
+        for out, data in self._render(views, renderer, todo):
+            self._compare(changes, current, out, fingerprints[out], data)
+        changes.rendered = len(todo)
+        for path, data in self._extras(site).items():
+            self._compare(changes, current, path, "", data)
+        changes.unchanged |= set(current) - set(changes.files) - changes.written
+        changes.text_only = True
+        self.previous, self.published = self.published, current
+        if self.store:
+            self.store.flush()
+        state.site, state.fp = site, fp
+        self._last = state
         return changes
 
     def kept(self, tag: str, published: dict | None = None) -> list[str]:
@@ -218,11 +362,11 @@ class SiteBuilder:
         """File `path` is new or changed, or has the same bytes as in the previous build."""
         digest, previous = _sha1(data), self.published.get(path)
         if previous and previous[1] == digest and self._intact(path):
-            current[path] = (fingerprint, digest, len(data), previous[3])
+            current[path] = self._known[path] = (fingerprint, digest, len(data), previous[3])
             changes.unchanged.add(path)
         else:
-            current[path] = (fingerprint, digest, len(data), "")
-            changes.files[path] = data
+            current[path] = self._known[path] = (fingerprint, digest, len(data), "")
+            changes.add(path, data)
 
     def _render(self, views: Views, renderer: PageRenderer, todo: list):
         """(output path, bytes) of every page to render: in processes when it pays."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -596,7 +596,8 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
     pages = b.pages()
     for a in agreements.values():
         successors = [(x, agreements[x].signed) for x in a.extended_by + a.superseded_by]
-        a.status = derive(a.signed, a.end, a.renewals, a.stated, successors, settings.as_of)
+        a.status = _FACTS.get(a.source, f"status {settings.as_of} {successors!r}", partial(
+            derive, a.signed, a.end, a.renewals, a.stated, successors, settings.as_of))
     ordered = dict(sorted(agreements.items(), key=lambda kv: kv[1].sort_key))
     for a in ordered.values():
         for pid in a.partners:

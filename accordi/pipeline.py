@@ -51,13 +51,11 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
     try:
         builder = SiteBuilder(paths, as_of, base_url, store=store, workers=workers,
                               history=history)
-        changes = builder.update()
-        if not changes.ok:
-            raise ContentFailure(changes.errors)
         staging = Staging(paths.output)
         try:
-            for path, data in sorted(changes.files.items()):
-                staging.write(path, data)
+            changes = builder.update(sink=staging.write)
+            if not changes.ok:
+                raise ContentFailure(changes.errors)
             for path in sorted(changes.unchanged):
                 staging.link(paths.output / path, path)
             # The search index is made from every page: kept as it is when none changed.

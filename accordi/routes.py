@@ -8,6 +8,7 @@ survives a corrected title and the language switch always finds the twin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 # The folder Pagefind writes its index and scripts into, at the site's root.
@@ -49,6 +50,21 @@ def reserved_segments() -> set[str]:
     return sections | {"assets", "data", "documents", SEARCH_BUNDLE}
 
 
+@lru_cache(maxsize=1 << 17)
+def _route(kind: str, lang: str, id: str | None) -> str:
+    """`it/accordi/x/`: the address of a page below the base path (remembered: every build
+    asks for every page's address several times)."""
+    try:
+        pattern = ROUTES[kind][lang]
+    except KeyError:
+        raise KeyError(f"no route for {kind!r} in {lang!r}") from None
+    if "{id}" in pattern:
+        if not id or id in (".", ".."):
+            raise ValueError(f"route {kind!r} needs an id, not {id!r}")
+        pattern = pattern.replace("{id}", quote(id, safe=""))
+    return f"{lang}/{pattern}"
+
+
 @dataclass(frozen=True)
 class Router:
     """Builds site-absolute URLs under the base path, and the files that serve them."""
@@ -57,15 +73,7 @@ class Router:
     origin: str = ""        # "https://example.org", for canonical and feed URLs
 
     def _relative(self, kind: str, lang: str, id: str | None = None) -> str:
-        try:
-            pattern = ROUTES[kind][lang]
-        except KeyError:
-            raise KeyError(f"no route for {kind!r} in {lang!r}") from None
-        if "{id}" in pattern:
-            if not id or id in (".", ".."):
-                raise ValueError(f"route {kind!r} needs an id, not {id!r}")
-            pattern = pattern.replace("{id}", quote(id, safe=""))
-        return f"{lang}/{pattern}"
+        return _route(kind, lang, id)
 
     def url_for(self, kind: str, lang: str, id: str | None = None, fragment: str = "") -> str:
         """Site-absolute URL (`/accordi/it/accordi/x/`), what links inside the site use."""

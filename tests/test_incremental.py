@@ -185,3 +185,50 @@ def test_template_and_asset_edits_are_picked_up(tmp_path):
     assert changes.rendered == len(pages)  # every page, for a template edit
     assert b'class="edited"' in changes.files["it/index.html"]
     assert changes.files["assets/css/site.css"] == b"body { color: #000; }\n"
+
+
+def test_a_text_edit_remakes_only_its_pages_and_matches_a_full_build(live, tmp_path):
+    content, preview, builder = live
+    for name, old, new in (("lisbona-2021.it.md", "hanno firmato", "hanno sottoscritto"),
+                           ("lisbona-2021.en.md", "signed a three-year", "concluded a three-year"),
+                           ("lisbona-2021.it.md", "hanno sottoscritto", "hanno firmato")):
+        edit(content / "agreements" / name, old, new)
+        changes = builder.update()
+        assert changes.ok and changes.text_only and changes.rendered == 2
+        lang = name.split(".")[1]
+        changed = sorted(changes.files)
+        assert changed == [f"{lang}/{'accordi' if lang == 'it' else 'agreements'}/"
+                           "lisbona-2021/index.html"], changed
+        write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["title", "dates", "partner", "theme", "page",
+                                  "translation-removed"])
+def test_an_edit_beyond_the_text_takes_the_full_way(live, tmp_path, name):
+    content, preview, builder = live
+    edit(content / "agreements/ateneo-2021.it.md", "Il protocollo proroga",
+         "Questo protocollo proroga")
+    changes = builder.update()
+    assert changes.text_only  # the live builder is on the fast path...
+    write_changes(preview, changes)
+    EDITS[name](content)
+    changes = builder.update()
+    assert changes.ok and not changes.text_only  # ...and leaves it when more changed
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
+def test_a_mistake_in_a_text_is_reported_and_its_fix_is_seen(live, tmp_path):
+    content, preview, builder = live
+    page = content / "agreements/lisbona-2021.it.md"
+    edit(page, "hanno firmato", "hanno [firmato](javascript:alert(1))")
+    changes = builder.update()
+    assert not changes.ok and not changes.text_only
+    assert "lisbona-2021.it.md" in changes.errors.report() and "javascript:" in (
+        changes.errors.report())
+    edit(page, "[firmato](javascript:alert(1))", "firmato")
+    changes = builder.update()
+    assert changes.ok
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)

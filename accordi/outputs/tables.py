@@ -118,6 +118,7 @@ class Dataset:
         self.languages = site.settings.languages
         self.tables = tables(self.languages)
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
+        self._groups: dict[tuple[str, str], dict[Any, list[dict[str, Any]]]] = {}
         for a in site.agreements.values():
             self._agreement(a)
         for p in sorted(site.partners.values(), key=lambda p: p.id):
@@ -232,11 +233,20 @@ class Dataset:
     def record(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """A JSON record: the row, plus its rows of the nested tables (without the link)."""
         out = dict(row)
+        link = f"{table.removesuffix('s')}_id"
         for child in self.children(table):
-            link = f"{table.removesuffix('s')}_id"
             out[child.name] = [{k: v for k, v in r.items() if k != link}
-                               for r in self.rows[child.name] if r[link] == row["id"]]
+                               for r in self._rows_by(child.name, link).get(row["id"], [])]
         return out
+
+    def _rows_by(self, table: str, link: str) -> dict[Any, list[dict[str, Any]]]:
+        """Rows of `table` grouped by their `link` column, in order (built once)."""
+        if (table, link) not in self._groups:
+            groups: dict[Any, list[dict[str, Any]]] = {}
+            for r in self.rows[table]:
+                groups.setdefault(r[link], []).append(r)
+            self._groups[table, link] = groups
+        return self._groups[table, link]
 
     def records(self, table: str) -> Iterable[dict[str, Any]]:
         """Every JSON record of a top-level table."""
