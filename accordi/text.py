@@ -84,32 +84,25 @@ def _fenced_lines(body: str) -> set[int]:
     return set(range(len(lines))) - {i for i, _ in outside_fences(lines)}
 
 
-def _matches(pattern: re.Pattern, body: str):
-    """(line index, match) of every match outside fenced code, scanning the text once."""
-    fenced = _fenced_lines(body)
-    line, last = 0, 0
-    for m in pattern.finditer(body):
-        line += body.count("\n", last, m.start())
-        last = m.start()
-        if line not in fenced:
-            yield line, m
-
-
-HEADING_LINE = re.compile(r"^##[ \t]+(?P<text>.+?)(?:[ \t]*\{#(?P<id>[^}\s]+)\})?[ \t]*$",
-                          re.MULTILINE)
+HEADING_LINE = re.compile(r"##[ \t]+(?P<text>.+?)(?:[ \t]*\{#(?P<id>[^}\s]+)\})?[ \t]*")
 
 
 def headings(body: str, first_line: int) -> list[Heading]:
     """Every `##` heading of a body, for checks that need lines (duplicate anchors)."""
-    return [Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"])
-            for i, m in _matches(HEADING_LINE, body)]
+    fenced = _fenced_lines(body)
+    out = []
+    for i, line in enumerate(body.splitlines()):
+        if line.startswith("##") and i not in fenced and (m := HEADING_LINE.fullmatch(line)):
+            out.append(Heading(first_line + i, anchor_for(m["text"], m["id"]), m["text"]))
+    return out
 
 
 def split_body(body: str) -> tuple[str, str]:
     """(summary, text): the prose before the first `##` heading, and the rest."""
     lines = body.splitlines(keepends=True)
-    for i, line in outside_fences(lines):
-        if line.startswith("## "):
+    fenced = _fenced_lines(body)
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and i not in fenced:
             return "".join(lines[:i]).strip(), "".join(lines[i:]).strip()
     return body.strip(), ""
 
@@ -152,9 +145,16 @@ class TextTooDeep(ValueError):
         self.line = line
 
 
+# A line nests one level per tab, `>` or four spaces at its start: only a line starting
+# with more than MAX_DEPTH of those characters can nest too deep.
+DEEP_START = re.compile(rf"^[ \t>]{{{MAX_DEPTH + 1},}}", re.MULTILINE)
+
+
 def _check_depth(source: str) -> None:
     """Refuse deep nesting before converting: the converter slows down with every level and
     gives up with a RecursionError a few hundred levels down."""
+    if not DEEP_START.search(source):
+        return
     for i, line in outside_fences(source.split("\n")):
         expanded = line.expandtabs(4)
         text = expanded.lstrip(" ")
