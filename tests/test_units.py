@@ -635,3 +635,19 @@ def test_the_compiled_validator_agrees_with_the_reference_one():
             except fastjsonschema.JsonSchemaException:
                 fast_ok = False
             assert fast_ok == full.is_valid(item), (kind, item)
+
+
+@pytest.mark.parametrize("level", [
+    lambda n: "    " * n + "- x",            # four spaces a level
+    lambda n: "\t" * n + "- x",              # a tab a level
+    lambda n: "> " * n + "x",                # quotes
+    lambda n: ">\t" * n + "x",               # quotes and tabs
+    lambda n: "\t" * (n // 2) + "> " * (n - n // 2) + "x",  # indented quotes
+])
+def test_nesting_is_refused_exactly_beyond_the_limit(level):
+    from accordi.model import check_body
+    from accordi.text import MAX_DEPTH
+    fine = check_body("Testo.\n\n" + level(MAX_DEPTH) + "\n", 5)[2]
+    deep = check_body("Testo.\n\n" + level(MAX_DEPTH + 1) + "\n", 5)[2]
+    assert fine == ()
+    assert [(line, "nested more" in message) for line, message, _ in deep] == [(7, True)]
