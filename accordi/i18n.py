@@ -17,6 +17,8 @@ from babel.units import format_unit
 
 from .dates import Duration, PartialDate, Span
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
+
 LOCALES = Path(__file__).with_name("locales")
 
 
@@ -34,7 +36,7 @@ class Local:
 @cache
 def strings(lang: str) -> dict[str, str]:
     """Interface strings for `lang`."""
-    return yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return yaml.load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -126,6 +126,7 @@ class Staging:
             raise
         self.written: set[str] = set()
         self._files: list[Path] = []
+        self._folders: set[Path] = set()  # made already
 
     @staticmethod
     def _acquire(folder: Path) -> int | None:
@@ -156,23 +157,24 @@ class Staging:
             raise PublishError(f"refusing to write outside the output folder: {rel!r}")
         if rel in self.written:
             raise PublishError(f"two pages would be written to {rel!r}")
+        # The staging folder is new and holds no links (files are written, hard-linked or
+        # copied as bytes), so a relative path without `..` stays inside it.
         target = self.dir.joinpath(*pure.parts)
-        if not target.resolve().is_relative_to(self.dir.resolve()):
-            raise PublishError(f"refusing to write outside the output folder: {rel!r}")
         self.written.add(rel)
         self._files.append(target)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def write(self, rel: str, data: str | bytes) -> None:
         """Write one file at `rel` (a POSIX path inside the output folder)."""
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
     def link(self, previous: Path, rel: str) -> None:
         """Reuse an unchanged file of the previous output (a hard link; a copy if impossible)."""
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(previous, target)
         except OSError:
@@ -195,7 +197,6 @@ class Staging:
     def copy_file(self, source: Path, rel: str) -> None:
         """Copy one file (its content, never a link) to `rel`."""
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
 
     def copy_tree(self, source: Path, rel: str) -> None:
