@@ -18,6 +18,7 @@ from typing import Any
 from . import schema
 from .cache import BuildCache, digest
 from .errors import ErrorCollector
+from .text import body_problems
 from .yamlmarks import Marked, load
 
 LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
@@ -201,6 +202,8 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
             del marked.data[key]
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
+    for line, message, hint in body_problems(body, body_line):
+        errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
     return Source(path, marked, body, body_line)

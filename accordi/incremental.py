@@ -25,7 +25,7 @@ from .content import LANG_FILE, FileCache, RawContent, Source, read_content
 from .errors import ErrorCollector
 from .history import History, read_history
 from .i18n import LOCALES, strings
-from .model import Body, Site, build_site, check_body
+from .model import Body, Site, build_site, split_parts
 from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .views import PageKey, Views
@@ -282,9 +282,7 @@ class SiteBuilder:
             if (old is None or old.path != path or old.data_digest != src.data_digest
                     or old.body_line != src.body_line):
                 return None
-            summary, text, problems = check_body(src.body, src.body_line)
-            if problems:
-                return None
+            summary, text = split_parts(src.body)
             swaps.append((a, m["lang"], src, Body(m["lang"], summary, text, src.body_line,
                                                   path)))
         fp = dict(last.fp)

@@ -18,7 +18,7 @@ from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
 from .schema import is_id
 from .status import Status, derive
-from .text import MAX_DEPTH, TextTooDeep, headings, link_problems, split_body
+from .text import split_body
 
 Text = dict[str, str]  # language -> text
 
@@ -329,9 +329,8 @@ class _Builder:
         return out
 
     def body(self, src: Source, lang: str) -> Body:
-        summary, text, findings = check_body(src.body, src.body_line)
-        for line, message, hint in findings:
-            self.errors.add(src.path, line, "body", message, hint)
+        # The body's own mistakes were reported when its file was read.
+        summary, text = split_parts(src.body)
         return Body(lang, summary, text, src.body_line, src.path)
 
     def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
@@ -536,37 +535,9 @@ class _Builder:
 
 
 @lru_cache(maxsize=1 << 16)
-def check_body(body: str, first_line: int) -> tuple[str, str, tuple[tuple[int, str, str], ...]]:
-    """(summary, text, problems as (line, message, hint)) of a Markdown body.
-
-    A pure function of the text, remembered: the live server checks every body again after
-    each edit, and only the edited one has changed.
-    """
-    found: list[tuple[int, str, str]] = []
-    anchors: dict[str, int] = {}
-    for h in headings(body, first_line):
-        if h.anchor in anchors:
-            found.append((h.line, f"the heading `{h.text}` repeats the anchor `#{h.anchor}` "
-                          f"of line {anchors[h.anchor]}",
-                          "each article number appears once; give other headings an "
-                          "explicit {#id}"))
-        anchors.setdefault(h.anchor, h.line)
-    try:
-        bad_links = link_problems(body, first_line)
-    except TextTooDeep as deep:
-        found.append((first_line + deep.line,
-                      f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
-                      "keep lists and quotes to a few levels (4 spaces or one `>` each)"))
-        bad_links = []
-    for bad in bad_links:
-        if bad.picture:
-            found.append((bad.line, f"the picture `{bad.target}` {bad.problem}",
-                          "pictures must be files of this site, e.g. /documents/map.png"))
-        else:
-            found.append((bad.line, f"the link `{bad.target}` {bad.problem}: it is not allowed",
-                          "links may only point to http(s) addresses, mailto: or tel:, "
-                          "or to pages of this site"))
-    return (*split_body(body), tuple(found))
+def split_parts(body: str) -> tuple[str, str]:
+    """`split_body`, remembered: the live server splits every body again after each edit."""
+    return split_body(body)
 
 
 def _known(where: str, known: dict, wrong: str) -> str:

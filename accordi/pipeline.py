@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,18 +68,33 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 build_index(staging.dir)
                 staging.reuse_identical(paths.output, SEARCH_BUNDLE)
                 builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
-            search = search_report(staging.dir)
-            staging.commit()
+            if kept and not changes.written and not changes.removed and _holds_only(
+                    paths.output, set(builder.published)):
+                # Nothing changed and the output is as published: it stays as it is.
+                staging.abort()
+                search = search_report(paths.output)
+            else:
+                search = search_report(staging.dir)
+                staging.commit()
+                builder.publish_manifest()
         except BaseException:
             staging.abort()
             raise
-        builder.publish_manifest()
     finally:
         if store:
             store.close()
     warnings = changes.warnings + record_addresses(paths.content, builder.addresses)
-    return BuildReport(changes.rendered, len(staging.written) + search.files,
+    return BuildReport(changes.rendered, len(builder.published),
                        time.perf_counter() - started, warnings, search, bool(kept))
+
+
+def _holds_only(folder: Path, files: set[str]) -> bool:
+    """`folder` holds exactly `files` (POSIX paths relative to it), nothing more or less."""
+    found = set()
+    for here, _, names in os.walk(folder):
+        rel = os.path.relpath(here, folder)
+        found.update(name if rel == "." else f"{rel}/{name}" for name in names)
+    return found == files
 
 
 def record_addresses(content: Path, addresses: set[str]) -> list[str]:

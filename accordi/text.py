@@ -210,6 +210,36 @@ def link_problems(body: str, first_line: int) -> list[LinkProblem]:
     return found
 
 
+def body_problems(body: str, first_line: int) -> list[tuple[int, str, str]]:
+    """Mistakes of a Markdown body as (line, message, hint): repeated anchors, nesting too
+    deep, links and pictures that are not allowed."""
+    found: list[tuple[int, str, str]] = []
+    anchors: dict[str, int] = {}
+    for h in headings(body, first_line):
+        if h.anchor in anchors:
+            found.append((h.line, f"the heading `{h.text}` repeats the anchor `#{h.anchor}` "
+                          f"of line {anchors[h.anchor]}",
+                          "each article number appears once; give other headings an "
+                          "explicit {#id}"))
+        anchors.setdefault(h.anchor, h.line)
+    try:
+        bad_links = link_problems(body, first_line)
+    except TextTooDeep as deep:
+        found.append((first_line + deep.line,
+                      f"lists or quotes are nested more than {MAX_DEPTH} levels deep",
+                      "keep lists and quotes to a few levels (4 spaces or one `>` each)"))
+        bad_links = []
+    for bad in bad_links:
+        if bad.picture:
+            found.append((bad.line, f"the picture `{bad.target}` {bad.problem}",
+                          "pictures must be files of this site, e.g. /documents/map.png"))
+        else:
+            found.append((bad.line, f"the link `{bad.target}` {bad.problem}: it is not allowed",
+                          "links may only point to http(s) addresses, mailto: or tel:, "
+                          "or to pages of this site"))
+    return found
+
+
 def self_link_label(lang: str, heading: str, paragraph: int | None = None,
                     point: str | None = None) -> str:
     """Accessible name of a link to an article or paragraph: `Link to art. 1, paragraph 3`."""

@@ -74,6 +74,17 @@ def test_a_search_index_file_changed_in_the_output_is_made_again(tmp_path):
     assert not report.search_kept and tree(paths.output) == expected
 
 
+def test_a_warm_build_leaves_a_stray_file_no_place_in_the_output(tmp_path):
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
+    pipeline.build(paths, AS_OF)
+    expected = tree(paths.output)
+    (paths.output / "it" / "stray.html").write_text("not ours")
+    (paths.output / "it/accordi/lisbona-2021/index.html").unlink()
+    pipeline.build(paths, AS_OF)
+    assert tree(paths.output) == expected
+
+
 def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_path):
     import shutil
 

@@ -645,9 +645,8 @@ def test_the_compiled_validator_agrees_with_the_reference_one():
     lambda n: "\t" * (n // 2) + "> " * (n - n // 2) + "x",  # indented quotes
 ])
 def test_nesting_is_refused_exactly_beyond_the_limit(level):
-    from accordi.model import check_body
-    from accordi.text import MAX_DEPTH
-    fine = check_body("Testo.\n\n" + level(MAX_DEPTH) + "\n", 5)[2]
-    deep = check_body("Testo.\n\n" + level(MAX_DEPTH + 1) + "\n", 5)[2]
-    assert fine == ()
+    from accordi.text import MAX_DEPTH, body_problems
+    fine = body_problems("Testo.\n\n" + level(MAX_DEPTH) + "\n", 5)
+    deep = body_problems("Testo.\n\n" + level(MAX_DEPTH + 1) + "\n", 5)
+    assert fine == []
     assert [(line, "nested more" in message) for line, message, _ in deep] == [(7, True)]
