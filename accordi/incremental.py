@@ -391,8 +391,16 @@ class SiteBuilder:
         finally:
             _WORKER = None
 
-    def publish_manifest(self) -> None:
-        """Record what is now in the output folder, for the next build to compare with."""
+    def publish_manifest(self, untouched: bool = False) -> None:
+        """Record what is now in the output folder, for the next build to compare with.
+
+        `untouched`: the output was left as it was, so the recorded file stamps still hold
+        (fingerprints may have changed, say with the code, while the bytes did not).
+        """
+        if untouched:
+            if self.store and self.published != self.previous:
+                self.store.save_manifest(str(self.paths.output.absolute()), self.published)
+            return
         for path, (fingerprint, digest, size, _) in list(self.published.items()):
             try:
                 st = (self.paths.output / path).stat()

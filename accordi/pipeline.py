@@ -68,10 +68,11 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 build_index(staging.dir)
                 staging.reuse_identical(paths.output, SEARCH_BUNDLE)
                 builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
-            if kept and not changes.written and not changes.removed and _holds_only(
+            if kept and not changes.written and not changes.removed - set(kept) and _holds_only(
                     paths.output, set(builder.published)):
                 # Nothing changed and the output is as published: it stays as it is.
                 staging.abort()
+                builder.publish_manifest(untouched=True)
                 search = search_report(paths.output)
             else:
                 search = search_report(staging.dir)

@@ -85,6 +85,19 @@ def test_a_warm_build_leaves_a_stray_file_no_place_in_the_output(tmp_path):
     assert tree(paths.output) == expected
 
 
+def test_new_fingerprints_with_the_same_bytes_are_remembered(tmp_path, monkeypatch):
+    """A new generator version renders every page again; when no byte changes, the output
+    is left alone, and the next build still knows there is nothing to do."""
+    from accordi import incremental
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
+    cold = pipeline.build(paths, AS_OF)
+    environment = incremental._environment
+    monkeypatch.setattr(incremental, "_environment", lambda *roots: environment(*roots) + "2")
+    assert pipeline.build(paths, AS_OF).pages == cold.pages
+    assert pipeline.build(paths, AS_OF).pages == 0
+
+
 def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_path):
     import shutil
 
