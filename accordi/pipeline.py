@@ -57,17 +57,9 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             changes = builder.update(sink=staging.write)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
-            for path in sorted(changes.unchanged):
-                staging.link(paths.output / path, path)
             # The search index is made from every page: kept as it is when none changed.
             tag = builder.pages_tag("search", search_version())
             kept = builder.keep(tag)
-            for path in kept:
-                staging.link(paths.output / path, path)
-            if not kept:
-                build_index(staging.dir)
-                staging.reuse_identical(paths.output, SEARCH_BUNDLE)
-                builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
             if kept and not changes.written and not changes.removed - set(kept) and _holds_only(
                     paths.output, set(builder.published)):
                 # Nothing changed and the output is as published: it stays as it is.
@@ -75,6 +67,12 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 builder.publish_manifest(untouched=True)
                 search = search_report(paths.output)
             else:
+                for path in sorted(changes.unchanged) + kept:
+                    staging.link(paths.output / path, path)
+                if not kept:
+                    build_index(staging.dir)
+                    staging.reuse_identical(paths.output, SEARCH_BUNDLE)
+                    builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
                 search = search_report(staging.dir)
                 staging.commit()
                 builder.publish_manifest()
