@@ -76,6 +76,7 @@ class FeedWriter:
     def __init__(self, site: Site, router: Router):
         self.site, self.router = site, router
         self.source = site.settings.source_lang
+        self._entries: dict[tuple[str, str], str] = {}
 
     def updated(self, a: Agreement) -> dt.date:
         """Latest event of `a` or of an agreement that extends or replaces it."""
@@ -112,12 +113,22 @@ class FeedWriter:
         _sub(root, "rights", t(lang, "footer_licence",
                                licence=f"{licence.text} ({s.licence['url']})"))
         _sub(root, "generator", "Accordi")
-        for a in items:
-            self.entry(root, a, lang)
         ET.indent(root)
-        return (b'<?xml version="1.0" encoding="utf-8"?>\n'
-                + ET.tostring(root, encoding="unicode").encode("utf-8")
-                + b"\n")
+        head = ET.tostring(root, encoding="unicode").removesuffix("</feed>")
+        # An agreement is in several feeds of a language: its entry is written once.
+        entries = "".join(f"  {self.entry_text(a, lang)}\n" for a in items)
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n{head}{entries}</feed>\n'
+                .encode())
+
+    def entry_text(self, a: Agreement, lang: str) -> str:
+        """The entry of `a` as it stands in any feed of `lang` (indented one level)."""
+        if (a.id, lang) not in self._entries:
+            holder = ET.Element("feed")
+            self.entry(holder, a, lang)
+            entry = holder[0]
+            ET.indent(entry, level=1)
+            self._entries[a.id, lang] = ET.tostring(entry, encoding="unicode")
+        return self._entries[a.id, lang]
 
     def _lang(self, text, lang: str) -> dict[str, str]:
         return {XML_LANG: text.lang} if text.lang != lang else {}
