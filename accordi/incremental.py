@@ -11,6 +11,7 @@ tests hold it to that.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -382,6 +383,9 @@ class SiteBuilder:
         size = max(8, len(work) // (self.workers * 8))
         chunks = [work[i:i + size] for i in range(0, len(work), size)]
         context = multiprocessing.get_context("fork")
+        # The workers share the parent's memory until they write to it; the collector
+        # would write to every object it looks at, so the parent's objects are set aside.
+        gc.freeze()
         try:
             with context.Pool(self.workers) as pool:
                 for pages, pending in pool.imap(_render_chunk, chunks):
@@ -390,6 +394,7 @@ class SiteBuilder:
                     yield from pages
         finally:
             _WORKER = None
+            gc.unfreeze()
 
     def publish_manifest(self, untouched: bool = False) -> None:
         """Record what is now in the output folder, for the next build to compare with.
