@@ -100,6 +100,14 @@ class _State:
     fp: dict = field(default_factory=dict)
 
 
+def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
+                      history: History | None) -> str:
+    """What page `key` shows, its templates and code, and the commits listed on it."""
+    changed_by = history.of(views.history_paths(key)) if history else []
+    return deps.page_fingerprint(fp, key, deps.dependencies(views.site, key),
+                                 environment + repr(changed_by))
+
+
 # What forked workers render with (inherited from the parent, never pickled).
 _WORKER: tuple[Views, PageRenderer] | None = None
 
@@ -198,9 +206,7 @@ class SiteBuilder:
         todo: list[tuple[PageKey, str, str]] = []
         for key in views.page_keys():
             out = views.output_of(key)
-            changed_by = history.of(views.history_paths(key)) if history else []
-            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key),
-                                            environment + repr(changed_by))
+            page_fp = _page_fingerprint(views, fp, key, environment, history)
             previous = self.published.get(out)
             if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
@@ -309,9 +315,7 @@ class SiteBuilder:
         todo = []
         for key in keys:
             out = views.output_of(key)
-            changed_by = state.history.of(views.history_paths(key)) if state.history else []
-            page_fp = deps.page_fingerprint(fp, key, deps.dependencies(site, key),
-                                            state.environment + repr(changed_by))
+            page_fp = _page_fingerprint(views, fp, key, state.environment, state.history)
             todo.append((key, out, page_fp))
         fingerprints = {out: page_fp for _, out, page_fp in todo}
         for out, data in self._render(views, renderer, todo):
