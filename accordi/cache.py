@@ -113,11 +113,13 @@ class BuildCache:
         except sqlite3.Error:
             return {}
 
-    def save_manifest(self, output: str, rows: dict[str, tuple[str, str, int, str]]) -> None:
-        """Replace the manifest of `output` with the build just published there."""
+    def update_manifest(self, output: str, rows: dict[str, tuple[str, str, int, str]],
+                        gone: set[str]) -> None:
+        """Record the files of `output` that are new or changed, and forget those `gone`."""
         with self.db:
-            self.db.execute("DELETE FROM manifest WHERE output=?", (output,))
-            self.db.executemany("INSERT INTO manifest VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.executemany("DELETE FROM manifest WHERE output=? AND path=?",
+                                [(output, p) for p in sorted(gone)])
+            self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?, ?, ?)",
                                 [(output, p, *v) for p, v in sorted(rows.items())])
 
     def close(self) -> None:

@@ -135,6 +135,7 @@ class SiteBuilder:
         self.published: dict[str, tuple[str, str, int, str]] = (
             store.manifest(str(paths.output.absolute())) if store else {})
         self.previous = self.published  # before the latest update
+        self._saved = dict(self.published)  # what the store holds
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
 
@@ -403,19 +404,26 @@ class SiteBuilder:
     def publish_manifest(self, untouched: bool = False) -> None:
         """Record what is now in the output folder, for the next build to compare with.
 
-        `untouched`: the output was left as it was, so the recorded file stamps still hold
-        (fingerprints may have changed, say with the code, while the bytes did not).
+        Only files written by the latest update are looked at (the others keep the stamps
+        they had), and only records that changed are saved: a live server's edit costs
+        what it changed, not the size of the site. `untouched`: the output was left as it
+        was, so every recorded stamp still holds.
         """
-        if untouched:
-            if self.store and self.published != self.previous:
-                self.store.save_manifest(str(self.paths.output.absolute()), self.published)
-            return
-        for path, (fingerprint, digest, size, _) in list(self.published.items()):
-            try:
-                st = (self.paths.output / path).stat()
-            except OSError:
-                del self.published[path]
-                continue
-            self.published[path] = (fingerprint, digest, size, f"{st.st_ino}:{st.st_mtime_ns}")
+        if not untouched:
+            for path, (fingerprint, digest, size, stamp) in list(self.published.items()):
+                if stamp:
+                    continue
+                try:
+                    st = (self.paths.output / path).stat()
+                except OSError:
+                    del self.published[path]
+                    continue
+                self.published[path] = (fingerprint, digest, size,
+                                        f"{st.st_ino}:{st.st_mtime_ns}")
         if self.store:
-            self.store.save_manifest(str(self.paths.output.absolute()), self.published)
+            saved = self._saved
+            changed = {p: v for p, v in self.published.items() if saved.get(p) != v}
+            gone = set(saved) - set(self.published)
+            if changed or gone:
+                self.store.update_manifest(str(self.paths.output.absolute()), changed, gone)
+            self._saved = dict(self.published)

@@ -40,21 +40,40 @@ LIVE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(LIVE_SNIPPET.encode()).
 CSP_SCRIPT = re.compile(rb"(script-src [^;\"]*)")
 
 
+def write_file(output: Path, rel: str, data: bytes) -> None:
+    """Write one file of the preview folder, replaced in one step."""
+    root = output.resolve()
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"refusing to write outside the preview folder: {rel}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+
+
 def write_changes(output: Path, changes: Changes) -> None:
-    """Apply an update to the preview folder, each file replaced in one step."""
+    """Apply an update to the preview folder (files not yet written, and removals)."""
     root = output.resolve()
     for rel, data in changes.files.items():
-        target = (root / rel).resolve()
-        if not target.is_relative_to(root):
-            raise ValueError(f"refusing to write outside the preview folder: {rel}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_file(output, rel, data)
     for rel in changes.removed:
         target = (root / rel).resolve()
         if target.is_relative_to(root) and target.is_file():
             target.unlink()
+
+
+def refresh(builder: SiteBuilder, output: Path) -> Changes:
+    """One rebuild of the preview folder, as the live server does it after an edit.
+
+    Files are written as they are made (a large site is never held in memory), then
+    removals are applied and what was published is recorded.
+    """
+    changes = builder.update(sink=lambda rel, data: write_file(output, rel, data))
+    if changes.ok:
+        write_changes(output, changes)
+        builder.publish_manifest()
+    return changes
 
 
 def error_page(errors: ErrorCollector) -> bytes:
@@ -88,7 +107,7 @@ class Preview:
         with self.lock:
             started = time.perf_counter()
             try:
-                changes = self.builder.update()
+                changes = refresh(self.builder, self.output)
             except Exception as exc:  # a bug, not a content mistake: keep serving
                 self.log(f"internal error while rebuilding: {exc!r}")
                 raise
@@ -97,9 +116,7 @@ class Preview:
                 self.log(changes.errors.report())
                 return
             self.errors = None
-            write_changes(self.output, changes)
-            self.builder.publish_manifest()
-            self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.files)} files "
+            self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.written)} files "
                      f"written, {len(changes.removed)} removed in "
                      f"{(time.perf_counter() - started) * 1000:.0f} ms")
 

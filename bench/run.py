@@ -30,7 +30,7 @@ import markdown
 from accordi.cache import BuildCache
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.incremental import SiteBuilder
-from accordi.serve import write_changes
+from accordi.serve import refresh
 from bench.generate import generate
 
 
@@ -53,7 +53,7 @@ def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
     builder = SiteBuilder(Paths(content=content, output=work / "edit-out",
                                 cache=work / "edit-cache"), dt.date(2026, 1, 1),
                           store=store, workers=os.cpu_count() or 1)
-    write_changes(builder.paths.output, builder.update())
+    refresh(builder, builder.paths.output)
     target = sorted((content / "agreements").rglob("*.it.md"))[len(builder.published) % 7]
     original = target.read_text(encoding="utf-8")
     times: dict[str, list[float]] = {kind: [] for kind in EDITS}
@@ -62,8 +62,7 @@ def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
             for i in range(runs + 1):  # the first edit of a kind also undoes the other kind's
                 target.write_text(edit(original, i), encoding="utf-8")
                 started = time.perf_counter()
-                changes = builder.update()
-                write_changes(builder.paths.output, changes)
+                changes = refresh(builder, builder.paths.output)
                 if i:
                     times[kind].append(time.perf_counter() - started)
                 assert changes.ok and changes.rendered >= 1
