@@ -44,13 +44,18 @@ class Source:
 
     @cached_property
     def data_digest(self) -> str:
-        """Digest of the fields, kept with the parsed file: fingerprints reuse it."""
+        """Digest of the fields: fingerprints reuse it."""
         return _sha1(repr(self.marked.data))
 
     @cached_property
     def body_digest(self) -> str:
         """Digest of the Markdown body."""
         return _sha1(self.body)
+
+    def digested(self) -> Source:
+        """Work out both digests now, so that they are kept with the parsed file."""
+        _ = self.data_digest, self.body_digest
+        return self
 
 
 def _sha1(text: str) -> str:
@@ -155,7 +160,7 @@ def load_yaml(path: Path, kind: str, errors: ErrorCollector) -> Source | None:
         return None
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
-    return None if invalid else Source(path, marked)
+    return None if invalid else Source(path, marked).digested()
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -206,7 +211,7 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    return Source(path, marked, body, body_line)
+    return Source(path, marked, body, body_line).digested()
 
 
 def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:

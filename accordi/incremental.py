@@ -136,6 +136,7 @@ class SiteBuilder:
             store.manifest(str(paths.output.absolute())) if store else {})
         self.previous = self.published  # before the latest update
         self._saved = dict(self.published)  # what the store holds
+        self._output = str(paths.output)
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
 
@@ -167,7 +168,7 @@ class SiteBuilder:
             return True
         size, stamp = record[2:]
         try:
-            st = (self.paths.output / path).stat()
+            st = os.stat(f"{self._output}/{path}")
         except OSError:
             return False
         intact = st.st_size == size and (not stamp or stamp == f"{st.st_ino}:{st.st_mtime_ns}")

@@ -116,11 +116,18 @@ def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect
     return out
 
 
-def published(site: Site) -> set[str]:
+def published(site: Site) -> frozenset[str]:
     """Every page address the site publishes from its records (not redirects or notices)."""
-    views = Views(site, Router("/"))
-    return {"/"} | {_address(views.output_of(k)) for k in views.page_keys()
-                    if k[0] not in ("notfound", "root404")}
+    global _PUBLISHED
+    if _PUBLISHED is None or _PUBLISHED[0] is not site:  # asked twice per build
+        views = Views(site, Router("/"))
+        _PUBLISHED = (site, frozenset({"/"} | {
+            _address(views.output_of(k)) for k in views.page_keys()
+            if k[0] not in ("notfound", "root404")}))
+    return _PUBLISHED[1]
+
+
+_PUBLISHED: tuple[Site, frozenset[str]] | None = None
 
 
 def check(site: Site, content: Path, errors: ErrorCollector) -> None:

@@ -65,7 +65,7 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 # Nothing changed and the output is as published: it stays as it is.
                 staging.abort()
                 builder.publish_manifest(untouched=True)
-                search = search_report(paths.output)
+                search = search_report(paths.output, {p: builder.published[p][2] for p in kept})
             else:
                 for path in sorted(changes.unchanged) + kept:
                     staging.link(paths.output / path, path)
@@ -89,10 +89,20 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
 
 def _holds_only(folder: Path, files: set[str]) -> bool:
     """`folder` holds exactly `files` (POSIX paths relative to it), nothing more or less."""
-    found = set()
-    for here, _, names in os.walk(folder):
-        rel = os.path.relpath(here, folder)
-        found.update(name if rel == "." else f"{rel}/{name}" for name in names)
+    found: set[str] = set()
+
+    def walk(here: str, prefix: str) -> None:
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.add(prefix + entry.name)
+
+    try:
+        walk(str(folder), "")
+    except OSError:
+        return False
     return found == files
 
 

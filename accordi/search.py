@@ -63,12 +63,15 @@ def build_index(site: Path) -> SearchReport:
     return report(site)
 
 
-def report(site: Path) -> SearchReport:
-    """What the bundle under `site/pagefind/` holds (built now or kept from the last build)."""
-    files = [p for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()]
+def report(site: Path, sizes: dict[str, int] | None = None) -> SearchReport:
+    """What the bundle under `site/pagefind/` holds (built now or kept from the last build,
+    whose file sizes the build may already know)."""
+    if sizes is None:
+        sizes = {p.as_posix(): p.stat().st_size
+                 for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()}
     entry = json.loads((site / SEARCH_BUNDLE / "pagefind-entry.json").read_text("utf-8"))
     pages = {lang: info["page_count"] for lang, info in sorted(entry["languages"].items())}
-    return SearchReport(pages, len(files), sum(p.stat().st_size for p in files))
+    return SearchReport(pages, len(sizes), sum(sizes.values()))
 
 
 def version() -> str:
