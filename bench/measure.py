@@ -1,28 +1,86 @@
 """One measured build in a fresh process: prints wall time and peak memory as JSON.
 
-Peak memory is the largest resident set of the build process and of its worker processes
-(they run side by side, so their sum bounds the machine's peak from above).
+Memory is sampled four times a second over the whole process tree as proportional set size
+(PSS: pages the rendering workers share with the build process count once, split between
+them), so the figures add up to what the machine holds. Reported: the peak of the whole
+tree, and of the Pagefind indexer alone (a child process of its own).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 
 from accordi import pipeline
 from accordi.config import Paths
 
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+class Sampler(threading.Thread):
+    """Peak PSS of this process and its descendants, and of Pagefind's among them."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.total = self.search = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.25):
+            tree, search = [os.getpid()], 0.0
+            total = 0.0
+            while tree:
+                pid = tree.pop()
+                pss = _pss_mb(pid)
+                total += pss
+                if _name(pid).startswith("pagefind"):
+                    search += pss
+                tree += _children(pid)
+            self.total, self.search = max(self.total, total), max(self.search, search)
+
+
 if __name__ == "__main__":
     content, output, cache, jobs = sys.argv[1:5]
+    sampler = Sampler()
+    sampler.start()
     started = time.perf_counter()
     report = pipeline.build(Paths(content=Path(content), output=Path(output),
                                   cache=Path(cache)), dt.date(2026, 1, 1), workers=int(jobs))
     seconds = time.perf_counter() - started
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    sampler.done.set()
+    sampler.join()
     print(json.dumps({"seconds": seconds, "pages": report.pages, "files": report.files,
-                      "rss_mb": me, "worker_rss_mb": workers}))
+                      "peak_mb": sampler.total, "search_mb": sampler.search}))

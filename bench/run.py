@@ -4,7 +4,8 @@
     python -m bench.run 200 --runs 1    # any sizes, fewer runs
 
 Each figure is the median of several runs. Cold: empty cache and output. Warm: the same
-build again, nothing changed. Edit: one agreement changed, rebuilt the way the live server
+build again, nothing changed. Peak memory: the whole build, workers and indexer included
+(see bench/measure.py). Edit: one agreement changed, rebuilt the way the live server
 does it (a long-lived builder, in process): a paragraph of its text, or its title in the
 front matter. The floor is what Python-Markdown alone takes to convert every body on this
 machine, shared by its cores. Tests run this at a tiny size to prove it works; they never
@@ -104,8 +105,8 @@ def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:
         "warm_pages": max(r["pages"] for r in warm),
         "floor": floor, "text": statistics.median(edits["text"]),
         "data": statistics.median(edits["data"]),
-        "rss": max(r["rss_mb"] for r in cold + warm),
-        "worker_rss": max(r["worker_rss_mb"] for r in cold + warm),
+        "peak": max(r["peak_mb"] for r in cold + warm),
+        "search": max(r["search_mb"] for r in cold + warm),
     }
 
 
@@ -122,13 +123,13 @@ def main(argv: list[str] | None = None) -> int:
           f"median of {args.runs} runs")
     print(f"{'agreements':>10} {'pages':>7} {'floor s':>8} {'cold s':>8} {'warm s':>8} "
           f"{'edit text s':>12} "
-          f"{'edit data s':>12} {'peak MB (main + largest worker)':>32}")
+          f"{'edit data s':>12} {'peak MB':>9} {'of it Pagefind':>14}")
     for n in args.sizes:
         r = bench(n, args.runs, args.jobs, args.corpora)
         print(f"{r['n']:>10,} {r['pages']:>7,} {r['floor']:>8.2f} {r['cold']:>8.2f} "
               f"{r['warm']:>8.2f} "
-              f"{r['text']:>12.3f} {r['data']:>12.3f} {r['rss']:>18.0f} + "
-              f"{r['worker_rss']:.0f}", flush=True)
+              f"{r['text']:>12.3f} {r['data']:>12.3f} {r['peak']:>9.0f} "
+              f"{r['search']:>14.0f}", flush=True)
     return 0
 
 
