@@ -1,4 +1,5 @@
-"""Read content/: split front matter, parse YAML with lines, validate against the schema.
+"""Read content/: split front matter, parse YAML with lines, validate against the schema,
+and check each Markdown body on its own (anchors, nesting, links).
 
 This is the only module that touches content files. It never raises for an editor's mistake:
 each problem is added to the collector and the broken file is left out, so that the rest of the

@@ -1,4 +1,5 @@
-"""The build as the command line runs it: everything, into a fresh folder swapped into place."""
+"""The build as the command line runs it: everything, into a fresh folder swapped into place
+(or, when nothing changed, the output left as it is)."""
 
 from __future__ import annotations
 
