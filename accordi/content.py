@@ -124,6 +124,10 @@ class FileCache:
         errors.errors.extend(entry[2])
         return entry[1]
 
+    def start(self) -> None:
+        """A new read of the tree begins."""
+        self.reparsed = set()
+
     def forget_missing(self, seen: set[Path]) -> None:
         """Drop entries of files that no longer exist."""
         for path in set(self._entries) - seen:
@@ -289,7 +293,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
                  cache: FileCache | None = None) -> RawContent:
     """Read and validate every file under `root` (unchanged files come from `cache`)."""
     cache = cache or FileCache()
-    cache.reparsed = set()
+    cache.start()
     seen: set[Path] = set()
 
     def cached(path: Path, kind: str, markdown: bool = False, foreign=None) -> Source | None:

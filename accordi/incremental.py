@@ -302,8 +302,9 @@ class SiteBuilder:
                 a.translations[lang] = src
             a.bodies[lang] = body
             fp.update(deps.agreement_fingerprints(a))
-        if any(fp[k] != last.fp[k] for a, *_ in swaps
-               for k in deps.agreement_fingerprints(a) if k[0] != "agreement"):
+        # Lists and data files show no text: what they show of these records is the same.
+        if any(fp[kind, a.id] != last.fp[kind, a.id] for a, *_ in swaps
+               for kind in ("agreement-item", "agreement-data")):
             self._last = None  # not a text edit after all: start from the files again
             return None
         router = Router(site.settings.base_path, site.settings.origin)

@@ -40,9 +40,8 @@ LIVE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(LIVE_SNIPPET.encode()).
 CSP_SCRIPT = re.compile(rb"(script-src [^;\"]*)")
 
 
-def write_file(output: Path, rel: str, data: bytes) -> None:
-    """Write one file of the preview folder, replaced in one step."""
-    root = output.resolve()
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write one file of the preview folder (`root`, resolved), replaced in one step."""
     target = (root / rel).resolve()
     if not target.is_relative_to(root):
         raise ValueError(f"refusing to write outside the preview folder: {rel}")
@@ -56,7 +55,7 @@ def write_changes(output: Path, changes: Changes) -> None:
     """Apply an update to the preview folder (files not yet written, and removals)."""
     root = output.resolve()
     for rel, data in changes.files.items():
-        write_file(output, rel, data)
+        write_file(root, rel, data)
     for rel in changes.removed:
         target = (root / rel).resolve()
         if target.is_relative_to(root) and target.is_file():
@@ -69,7 +68,8 @@ def refresh(builder: SiteBuilder, output: Path) -> Changes:
     Files are written as they are made (a large site is never held in memory), then
     removals are applied and what was published is recorded.
     """
-    changes = builder.update(sink=lambda rel, data: write_file(output, rel, data))
+    root = output.resolve()
+    changes = builder.update(sink=lambda rel, data: write_file(root, rel, data))
     if changes.ok:
         write_changes(output, changes)
         builder.publish_manifest()

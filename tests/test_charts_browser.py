@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
-from tests.browser import launch
 from tests.siteserver import SiteServer
 
 PUBLIC = "https://example.org/accordi/"
@@ -29,14 +27,6 @@ def served(tmp_path_factory):
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def open_page(browser, server, rel, viewport):

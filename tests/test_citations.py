@@ -8,13 +8,11 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.dates import PartialDate
 from accordi.text import Renderer, self_link_label, split_body
-from tests.browser import launch
 from tests.gates import axe_violations
 from tests.siteserver import SiteServer
 
@@ -93,14 +91,6 @@ def served(tmp_path_factory):
     pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out), AS_OF, base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def test_every_article_and_paragraph_of_the_real_texts_links_to_itself(served):

@@ -7,11 +7,9 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
-from tests.browser import launch
 from tests.gates import axe_violations
 from tests.siteserver import SiteServer
 
@@ -28,14 +26,6 @@ def served(tmp_path_factory):
     site, _ = pipeline.load_site(paths, AS_OF)
     with SiteServer(paths.output, prefix="/accordi/") as server:
         yield site, server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def expected(site, **chosen: str) -> list[str]:

@@ -12,11 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
-from tests.browser import launch
 from tests.gates import axe_violations, vnu_messages
 from tests.siteserver import SiteServer
 
@@ -33,14 +31,6 @@ def site(tmp_path_factory):
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def pages_of(out: Path) -> list[str]:

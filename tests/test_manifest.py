@@ -7,10 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi.manifest import HEADER, MANIFEST
-from tests.browser import launch
 from tests.gates import axe_violations, vnu_messages
 from tests.siteserver import SiteServer
 
@@ -166,14 +164,6 @@ def moved_site(tmp_path_factory):
     assert code == 0, stderr
     with SiteServer(tmp / "output", prefix="/accordi/") as server:
         yield content, tmp / "output", server, stderr
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def test_the_old_address_redirects_to_the_new_one(moved_site, browser):

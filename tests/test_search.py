@@ -11,12 +11,10 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.search import UNUSED
-from tests.browser import launch
 from tests.gates import axe_violations
 from tests.siteserver import SiteServer
 
@@ -32,14 +30,6 @@ def served(tmp_path_factory):
                             dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server, report
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def search(page, server, lang: str, query: str) -> list[str]:

@@ -6,11 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accordi import pipeline
 from accordi.config import PROJECT_ROOT, Paths
-from tests.browser import launch
 from tests.crawl import crawl
 from tests.siteserver import SiteServer
 
@@ -24,14 +22,6 @@ def served(tmp_path_factory):
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def html_pages(out: Path) -> list[str]:
