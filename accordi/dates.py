@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,13 @@ _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
 
 class DateProblem(ValueError):
     """A date or duration an editor wrote that cannot exist."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _long(day: dt.date, pattern: str, lang: str) -> str:
+    # Babel reads its locale data on every call: a large site repeats the same few
+    # thousand dates across lists, feeds and charts.
+    return format_date(day, pattern, locale=lang)
 
 
 @dataclass(frozen=True, order=True)
@@ -80,8 +88,7 @@ class PartialDate:
         """Long form in the reader's language: `6 luglio 2021`, `6 July 2021`, `2012`."""
         if self.precision == "year":
             return str(self.year)
-        pattern = "d MMMM y" if self.day else "LLLL y"
-        return format_date(self.earliest, pattern, locale=lang)
+        return _long(self.earliest, "d MMMM y" if self.day else "LLLL y", lang)
 
     def plus(self, duration: Duration) -> PartialDate | Span:
         """The date `duration` later: exact where the precision allows, else a span."""

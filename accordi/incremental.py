@@ -29,7 +29,7 @@ from .i18n import LOCALES, strings
 from .model import Body, Site, build_site, split_parts
 from .render import PageRenderer
 from .routes import Router, reserved_segments
-from .views import PageKey, Views
+from .views import SEARCHABLE, PageKey, Views
 
 PARALLEL_FROM = 64  # pages: below this, starting processes costs more than it saves
 
@@ -127,6 +127,7 @@ class SiteBuilder:
         self.paths, self.as_of, self.base_url = paths, as_of, base_url
         self.store, self.workers, self.history = store, workers, history
         self.addresses: set[str] = set()  # every page address of the last good build
+        self.searchable: set[str] = set()  # output paths of its pages for the search index
         self.files = FileCache(store)
         self.html_cache: dict | None = None
         self.environment = ""
@@ -206,8 +207,11 @@ class SiteBuilder:
         changes = Changes(True, errors, sink=sink)
         current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
+        searchable: set[str] = set()
         for key in views.page_keys():
             out = views.output_of(key)
+            if key[0] in SEARCHABLE:
+                searchable.add(out)
             page_fp = _page_fingerprint(views, fp, key, environment, history)
             previous = self.published.get(out)
             if previous and previous[0] == page_fp and self._intact(out):
@@ -223,6 +227,7 @@ class SiteBuilder:
         for spec in manifest.extra_pages(site, views, self.paths.content):
             self._compare(changes, current, spec.output, "",
                           renderer.render(spec).encode("utf-8"))
+        self.searchable = searchable
         self.addresses = {"/" + views.output_of(k).removesuffix("index.html")
                           for k in views.page_keys() if k[0] not in ("notfound", "root404")}
         for name, produce, keys in outputs.PRODUCERS:
@@ -349,19 +354,12 @@ class SiteBuilder:
         self.published.update({p: self.previous[p] for p in found})
         return found
 
-    def pages_tag(self, name: str, *salt: str) -> str:
-        """A tag for a file made from every published page (the search index): it changes
-        when any page changes."""
-        pages = sorted((p, v[1]) for p, v in self.published.items() if p.endswith(".html"))
-        return f"{name}:{_sha1(repr((salt, pages)).encode())}"
-
-    def adopt(self, tag: str, folder: Path, rel: str) -> None:
-        """Record files another tool made under `folder/rel`, to keep them next time."""
-        for path in sorted((folder / rel).rglob("*")):
-            if path.is_file():
-                data = path.read_bytes()
-                self.published[path.relative_to(folder).as_posix()] = (
-                    tag, _sha1(data), len(data), "")
+    def adopt(self, tag: str, folder: Path, files: list[str]) -> None:
+        """Record files another tool made under `folder` (the search index), to keep them
+        next time."""
+        for rel in files:
+            data = (folder / rel).read_bytes()
+            self.published[rel] = (tag, _sha1(data), len(data), "")
 
     def _compare(self, changes: Changes, current: dict, path: str, fingerprint: str,
                  data: bytes) -> None:

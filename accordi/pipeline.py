@@ -9,16 +9,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import manifest
+from . import manifest, search
 from .cache import BuildCache
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
 from .incremental import SiteBuilder
 from .model import Site
 from .publish import Staging
-from .search import SEARCH_BUNDLE, SearchReport, build_index
-from .search import report as search_report
-from .search import version as search_version
+from .search import SearchReport
 
 
 @dataclass
@@ -30,7 +28,8 @@ class BuildReport:
     seconds: float
     warnings: list[str]
     search: SearchReport | None = None
-    search_kept: bool = False  # no page changed, so the previous search index was kept
+    search_kept: bool = False  # no record page changed, so the previous index was kept whole
+    search_indexed: int = 0    # shards of the index made again (the others were kept)
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -58,23 +57,35 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             changes = builder.update(sink=staging.write)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
-            # The search index is made from every page: kept as it is when none changed.
-            tag = builder.pages_tag("search", search_version())
-            kept = builder.keep(tag)
-            if kept and not changes.written and not changes.removed - set(kept) and _holds_only(
+            # The search index is made from the record pages: a shard is kept as it is
+            # when none of its pages changed.
+            shards = search.plan({p: builder.published[p][1] for p in builder.searchable})
+            kept = {shard: builder.keep(shard.tag) for shard in shards}
+            kept_files = [p for files in kept.values() for p in files]
+            if all(kept.values()) and not changes.written and not (
+                    changes.removed - set(kept_files)) and _holds_only(
                     paths.output, set(builder.published)):
                 # Nothing changed and the output is as published: it stays as it is.
                 staging.abort()
                 builder.publish_manifest(untouched=True)
-                search = search_report(paths.output, {p: builder.published[p][2] for p in kept})
+                made = {}
+                found = search.report(paths.output,
+                                      {p: builder.published[p][2] for p in kept_files})
             else:
-                for path in sorted(changes.unchanged) + kept:
+                for path in sorted(changes.unchanged) + kept_files:
                     staging.link(paths.output / path, path)
-                if not kept:
-                    build_index(staging.dir)
-                    staging.reuse_identical(paths.output, SEARCH_BUNDLE)
-                    builder.adopt(tag, staging.dir, SEARCH_BUNDLE)
-                search = search_report(staging.dir)
+                made = search.build_index(staging.dir, [s for s in shards if not kept[s]],
+                                          workers)
+                if shards and shards[0] in made:  # the list of shards goes with the first one
+                    staging.write(search.SHARD_LIST, search.shard_list(shards))
+                    made[shards[0]].append(search.SHARD_LIST)
+                for shard, files in made.items():
+                    staging.adopted(files)
+                    staging.reuse_identical(paths.output, files)
+                    builder.adopt(shard.tag, staging.dir, files)
+                found = search.report(staging.dir, {
+                    p: builder.published[p][2] for files in [*kept.values(), *made.values()]
+                    for p in files})
                 staging.commit()
                 builder.publish_manifest()
         except BaseException:
@@ -85,7 +96,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             store.close()
     warnings = changes.warnings + record_addresses(paths.content, builder.addresses)
     return BuildReport(changes.rendered, len(builder.published),
-                       time.perf_counter() - started, warnings, search, bool(kept))
+                       time.perf_counter() - started, warnings, found,
+                       not made, len(made))
 
 
 def _holds_only(folder: Path, files: set[str]) -> bool:

@@ -180,12 +180,20 @@ class Staging:
         except OSError:
             shutil.copy2(previous, target)
 
-    def reuse_identical(self, previous: Path, rel: str) -> None:
-        """Swap files under `rel` that equal the previous output's for links to those, so
+    def adopted(self, rels: list[str]) -> None:
+        """Files another tool wrote into the folder itself (the search index): flushed to
+        disk with the rest on commit."""
+        for rel in rels:
+            if rel not in self.written:
+                self.written.add(rel)
+                self._files.append(self.dir / rel)
+
+    def reuse_identical(self, previous: Path, rels: list[str]) -> None:
+        """Swap files at `rels` that equal the previous output's for links to those, so
         that files made by an outside tool (the search index) also keep their dates."""
-        for path in sorted((self.dir / rel).rglob("*")):
-            old = previous / path.relative_to(self.dir)
-            if path.is_file() and old.is_file() and old.stat().st_size == path.stat().st_size \
+        for rel in rels:
+            path, old = self.dir / rel, previous / rel
+            if old.is_file() and old.stat().st_size == path.stat().st_size \
                     and old.read_bytes() == path.read_bytes():
                 tmp = path.with_name(path.name + ".link")
                 try:

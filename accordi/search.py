@@ -4,18 +4,35 @@ Pagefind reads the finished pages, keeps one index per `<html lang>` (so Italian
 Italian pages and English readers English ones) and only the parts marked
 `data-pagefind-body`. The result is a folder of static files that the browser queries by
 itself: no server, no third party.
+
+A large site is indexed in shards of about `SHARD_PAGES` record pages, each a bundle of its
+own that the search page merges (Pagefind's `mergeIndex`): Pagefind holds a whole bundle in
+memory and its time grows faster than its size, and an edit re-indexes only the shards whose
+pages changed. A page's shard follows from its path alone, so it stays put as the site grows
+until the number of shards changes. A site of up to `SHARD_PAGES` record pages is one bundle.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import os
+import shutil
 import subprocess
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from hashlib import sha1
 from pathlib import Path
 
 from pagefind.service import get_executable
 
 from .routes import SEARCH_BUNDLE
+
+SHARD_PAGES = 2000
+SHARD_LIST = f"{SEARCH_BUNDLE}/shards.json"  # the other shards, for the search page to merge
+ENTRY = "pagefind-entry.json"
 
 # Pagefind also writes ready-made interfaces; the site uses only its JavaScript API
 # (pagefind.js, its worker and WebAssembly), with its own accessible markup.
@@ -35,45 +52,114 @@ class SearchReport:
     pages: dict[str, int]   # language -> pages indexed
     files: int
     bytes: int
+    shards: int = 1
 
 
-def build_index(site: Path) -> SearchReport:
-    """Index the pages under `site` and write the bundle into `site/pagefind/`.
+@dataclass(frozen=True)
+class Shard:
+    """One bundle of the index: the pages it holds and a tag that changes with them."""
 
-    Pagefind runs as its command-line program, which exits only once every file is
-    written (its Python service is stopped with a signal and can cut the last writes).
+    folder: str             # inside the output folder: `pagefind` for the first shard
+    pages: tuple[str, ...]  # output paths of the record pages it indexes
+    tag: str
+
+
+def plan(pages: dict[str, str], size: int | None = None) -> list[Shard]:
+    """Share the record pages (output path -> digest of its bytes) out among shards."""
+    count = max(1, math.ceil(len(pages) / (size or SHARD_PAGES)))
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(pages):
+        buckets[zlib.crc32(path.encode("utf-8")) % count].append(path)
+    shards = []
+    for members in filter(None, buckets):  # Pagefind cannot index nothing
+        n = len(shards)
+        digest = sha1(repr((version(), count, n, [(p, pages[p]) for p in members])).encode(),
+                      usedforsecurity=False).hexdigest()
+        shards.append(Shard(shard_folder(n), tuple(members), f"search:{digest}"))
+    return shards
+
+
+def shard_folder(n: int) -> str:
+    """Where shard `n` is published: the first where a one-bundle site has it."""
+    return SEARCH_BUNDLE if n == 0 else f"{SEARCH_BUNDLE}/{n}"
+
+
+def shard_list(shards: list[Shard]) -> bytes:
+    """The file that tells the search page which bundles to merge into the first one."""
+    names = [f"{s.folder.removeprefix(SEARCH_BUNDLE + '/')}/" for s in shards[1:]]
+    return json.dumps(names).encode("utf-8")
+
+
+def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, list[str]]:
+    """Index each shard's pages (already under `site`) into its folder, `jobs` at a time.
+
+    Returns the files written per shard (paths inside `site`). Each shard is indexed from
+    a tree of hard links to its pages only, so that Pagefind reads nothing else.
     """
     binary = get_executable()
     if binary is None:
         raise SearchIndexError("the Pagefind binary is missing: run `make build`, which "
                                "installs it from requirements.txt")
-    proc = subprocess.run([str(binary), "--site", str(site.resolve()), "--output-subdir",
-                           SEARCH_BUNDLE, "--quiet"], capture_output=True, text=True,
+    work = site / ".search-work"
+    try:
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            done = list(pool.map(lambda s: _index_shard(binary, site, work, s), shards))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dict(zip(shards, done, strict=True))
+
+
+def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str]:
+    """Pagefind over one shard, run as its command-line program: it exits only once every
+    file is written (its Python service is stopped with a signal and can cut the last
+    writes)."""
+    pages = work / shard.folder.replace("/", "-") / "pages"
+    bundle = pages.parent / "bundle"
+    for rel in shard.pages:
+        target = pages / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / rel, target)
+        except OSError:
+            shutil.copyfile(site / rel, target)
+    proc = subprocess.run([str(binary), "--site", str(pages.resolve()), "--output-path",
+                           str(bundle.resolve()), "--quiet"], capture_output=True, text=True,
                           check=False)
     if proc.returncode != 0:
         raise SearchIndexError(f"Pagefind failed: {(proc.stderr or proc.stdout).strip()}")
     for name in UNUSED:
-        (site / SEARCH_BUNDLE / name).unlink(missing_ok=True)
-    entry_file = site / SEARCH_BUNDLE / "pagefind-entry.json"
+        (bundle / name).unlink(missing_ok=True)
+    entry_file = bundle / ENTRY
     entry = json.loads(entry_file.read_text("utf-8"))
     # Pagefind lists the languages in the order its threads finish: sort them, so that two
     # builds of the same content give the same bytes.
     entry_file.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":"),
                                      ensure_ascii=False), encoding="utf-8")
-    return report(site)
+    written = []
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file():
+            rel = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            path.replace(site / rel)
+            written.append(rel)
+    return written
 
 
-def report(site: Path, sizes: dict[str, int] | None = None) -> SearchReport:
-    """What the bundle under `site/pagefind/` holds (built now or kept from the last build,
-    whose file sizes the build may already know)."""
-    if sizes is None:
-        sizes = {p.as_posix(): p.stat().st_size
-                 for p in (site / SEARCH_BUNDLE).rglob("*") if p.is_file()}
-    entry = json.loads((site / SEARCH_BUNDLE / "pagefind-entry.json").read_text("utf-8"))
-    pages = {lang: info["page_count"] for lang, info in sorted(entry["languages"].items())}
-    return SearchReport(pages, len(sizes), sum(sizes.values()))
+def report(site: Path, sizes: dict[str, int]) -> SearchReport:
+    """What the bundles under `site/pagefind/` hold, from their entry files and the sizes
+    of the index's files (paths inside `site`)."""
+    pages: dict[str, int] = {}
+    shards = 0
+    for rel in sorted(sizes):
+        if rel.endswith("/" + ENTRY):
+            shards += 1
+            entry = json.loads((site / rel).read_text("utf-8"))
+            for lang, info in entry["languages"].items():
+                pages[lang] = pages.get(lang, 0) + info["page_count"]
+    return SearchReport(dict(sorted(pages.items())), len(sizes), sum(sizes.values()), shards)
 
 
+@functools.lru_cache(maxsize=1)
 def version() -> str:
     """Pagefind's version: a new one may index differently."""
     from importlib.metadata import version as installed

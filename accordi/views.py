@@ -58,6 +58,10 @@ class PageSpec:
 
 PageKey = tuple[str, str, "str | None"]  # (kind, language, record id)
 
+# The pages search finds (their main content is indexed), with the label of their kind.
+SEARCHABLE = {"agreement": "result_agreement", "partner": "result_partner",
+              "theme": "result_theme", "page": "result_page"}
+
 
 class LRU(OrderedDict):
     """A small most-recently-used dict: a body is shown by few pages, one after another."""
@@ -142,6 +146,8 @@ class Views:
         langs = self.site.settings.languages
         ids = ids or {lg: id for lg in langs}
         alternates = {lg: self.router.url_for(kind, lg, ids[lg]) for lg in langs if lg in ids}
+        if kind in SEARCHABLE:
+            context["searchable"] = t(lang, SEARCHABLE[kind])
         return PageSpec(kind, lang, id, template, context,
                         self.router.output_path(kind, lang, ids[lang]), alternates)
 
@@ -386,7 +392,6 @@ class Views:
                          chart=timeline(p.agreements, self.site, self.router, lang),
                          agreements=[self.period_item(a, lang)
                                      for a in chronological(p.agreements)],
-                         searchable=t(lang, "result_partner"),
                          history=self.history_view([p.source.path], lang))
 
     def theme(self, th: Theme, lang: str) -> PageSpec:
@@ -401,7 +406,6 @@ class Views:
                          feeds=[self.feed("theme_feed", lang, th.id)],
                          data=self.record_data(lang),
                          agreements=[self.agreement_item(a, lang) for a in th.agreements],
-                         searchable=t(lang, "result_theme"),
                          history=self.history_view([th.source.path], lang))
 
     def page(self, pg: Page, lang: str) -> PageSpec:
@@ -415,8 +419,7 @@ class Views:
                          title=self.loc(pg.title, lang),
                          description=description,
                          summary=summary, text=text,
-                         contact=self.contact(lang) if pg.feedback else None,
-                         searchable=t(lang, "result_page"))
+                         contact=self.contact(lang) if pg.feedback else None)
 
     def contact(self, lang: str) -> dict[str, Any]:
         """The site's feedback contact, as content/site.yaml gives it."""
@@ -502,7 +505,6 @@ class Views:
             title=title, description=description,
             structured_data=script_body(legislation(s, self.router, a, lang)),
             data=self.record_data(lang, a.id),
-            searchable=t(lang, "result_agreement"),
             history=self.history_view([a.source.path] + [
                 src.path for src in a.translations.values()], lang),
             a={

@@ -18,9 +18,16 @@ function say(template, values) {
 
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(section.dataset.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: section.dataset.base });
-    await pagefind.init();
+    const bundle = section.dataset.bundle;
+    const found = await import(bundle + "pagefind.js");
+    await found.options({ baseUrl: section.dataset.base });
+    // A large site's index comes in shards: the first bundle lists the others to merge.
+    const shards = await (await fetch(bundle + "shards.json")).json();
+    for (const shard of shards) {
+      await found.mergeIndex(bundle + shard, { baseUrl: section.dataset.base });
+    }
+    await found.init();
+    pagefind = found;
   }
   return pagefind;
 }
