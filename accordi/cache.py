@@ -59,7 +59,7 @@ class BuildCache:
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            for table in ("parsed", "markdown"):
+            for table in ("parsed", "markdown", "builds"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
                                  "(key TEXT PRIMARY KEY, value BLOB)")
             self._db.execute("CREATE TABLE IF NOT EXISTS manifest (output TEXT, path TEXT, "

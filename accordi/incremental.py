@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, manifest, outputs
+from . import deps, inputs, manifest, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import LANG_FILE, FileCache, RawContent, Source, read_content
@@ -29,6 +29,7 @@ from .i18n import LOCALES, strings
 from .model import Body, Site, build_site, split_parts
 from .render import PageRenderer
 from .routes import Router, reserved_segments
+from .search import version as search_version
 from .views import SEARCHABLE, PageKey, Views
 
 PARALLEL_FROM = 64  # pages: below this, starting processes costs more than it saves
@@ -177,15 +178,34 @@ class SiteBuilder:
             self._known[path] = record
         return intact
 
-    def update(self, sink: Callable[[str, bytes], None] | None = None) -> Changes:
+    def surroundings(self) -> tuple[str, History | None]:
+        """What pages are made with besides the content: templates, locales and code (one
+        digest), and the git history of the content."""
+        return (_environment(self.paths.templates, LOCALES),
+                read_history(self.paths.content) if self.history else None)
+
+    def inputs(self) -> tuple[str, tuple[str, History | None]]:
+        """A digest of everything the next update reads (see `accordi.inputs`), and the
+        surroundings it was taken with, for that update."""
+        surroundings = self.surroundings()
+        return inputs.digest([self.paths.content, self.paths.assets], surroundings[0],
+                             self.as_of, self.base_url, surroundings[1], code_version(),
+                             search_version()), surroundings
+
+    def intact(self) -> bool:
+        """Every file of the last build is still in the output as it was published."""
+        return bool(self.published) and all(self._intact(p) for p in self.published)
+
+    def update(self, sink: Callable[[str, bytes], None] | None = None,
+               surroundings: tuple[str, History | None] | None = None) -> Changes:
         """Bring the build up to date with the content; the first call builds everything.
 
         With `sink`, new and changed files go to it as they are made (nothing is made
-        when the content has errors) instead of into `Changes.files`.
+        when the content has errors) instead of into `Changes.files`. `surroundings`: as
+        `inputs()` found them just before.
         """
+        environment, history = surroundings or self.surroundings()
         read = self.read()
-        environment = _environment(self.paths.templates, LOCALES)
-        history = read_history(self.paths.content) if self.history else None
         state = _State(self.files.seen, environment, history, self._signature(read[0]))
         quick = self._text_edit(read, state, sink)
         if quick is not None:

@@ -30,6 +30,7 @@ class BuildReport:
     search: SearchReport | None = None
     search_kept: bool = False  # no record page changed, so the previous index was kept whole
     search_indexed: int = 0    # shards of the index made again (the others were kept)
+    inputs_unchanged: bool = False  # nothing it reads had changed: the content was not read
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -41,6 +42,9 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
 def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
           workers: int = 1, history: bool = True) -> BuildReport:
     """Build the site into `paths.output`; raise ContentFailure, leaving output intact.
+
+    With a cache, a build whose inputs are all as the last good build found them, into an
+    output folder still as that build left it, stops there (see `accordi.inputs`).
 
     Files whose bytes did not change are hard-linked from the previous output, so they keep
     their modification time and a deploy by rsync or object-storage sync skips them.
@@ -54,7 +58,19 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                               history=history)
         staging = Staging(paths.output)
         try:
-            changes = builder.update(sink=staging.write)
+            key, surroundings = builder.inputs()
+            where = str(paths.output.absolute())
+            last = store.get("builds", where) if store else None
+            if last and last["inputs"] == key and builder.intact() and _holds_only(
+                    paths.output, set(builder.published)):
+                # Nothing the build reads changed, and the output is as it was published.
+                staging.abort()
+                files = {p: v[2] for p, v in builder.published.items()
+                         if p.startswith(search.SEARCH_BUNDLE + "/")}
+                return BuildReport(0, len(builder.published), time.perf_counter() - started,
+                                   last["warnings"], search.report(paths.output, files),
+                                   True, 0, True)
+            changes = builder.update(sink=staging.write, surroundings=surroundings)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
             # The search index is made from the record pages: a shard is kept as it is
@@ -88,15 +104,19 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                     for p in files})
                 staging.commit()
                 builder.publish_manifest()
+            notes = record_addresses(paths.content, builder.addresses)
+            if store and not notes:
+                # Not after writing the list of addresses: the build reads it too, so the
+                # next one must look again.
+                store.put("builds", where, {"inputs": key, "warnings": changes.warnings})
         except BaseException:
             staging.abort()
             raise
     finally:
         if store:
             store.close()
-    warnings = changes.warnings + record_addresses(paths.content, builder.addresses)
     return BuildReport(changes.rendered, len(builder.published),
-                       time.perf_counter() - started, warnings, found,
+                       time.perf_counter() - started, changes.warnings + notes, found,
                        not made, len(made))
 
 
