@@ -248,8 +248,7 @@ class SiteBuilder:
             self._compare(changes, current, spec.output, "",
                           renderer.render(spec).encode("utf-8"))
         self.searchable = searchable
-        self.addresses = {"/" + views.output_of(k).removesuffix("index.html")
-                          for k in views.page_keys() if k[0] not in ("notfound", "root404")}
+        self.addresses = views.addresses()
         for name, produce, keys in outputs.PRODUCERS:
             tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
             previous = self.kept(tag)

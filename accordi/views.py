@@ -262,6 +262,11 @@ class Views:
             id = self.site.pages[id].slug_for(lang)
         return self.router.output_path(kind, lang, id)
 
+    def addresses(self) -> set[str]:
+        """Every page address of the site below its base URL, as the manifest lists them."""
+        return {"/" + self.output_of(k).removesuffix("index.html") for k in self.page_keys()
+                if k[0] not in ("notfound", "root404")}
+
     def make(self, key: PageKey) -> PageSpec:
         """The PageSpec of one page key."""
         kind, lang, id = key

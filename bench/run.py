@@ -30,10 +30,13 @@ from pathlib import Path
 
 import markdown
 
+from accordi import manifest, pipeline
 from accordi.cache import BuildCache
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.incremental import SiteBuilder
+from accordi.routes import Router
 from accordi.serve import refresh
+from accordi.views import Views
 from bench.generate import generate
 
 
@@ -43,6 +46,8 @@ def measured_build(content: Path, output: Path, cache: Path, jobs: int) -> dict:
                           cwd=PROJECT_ROOT, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
+
+AS_OF = dt.date(2026, 1, 1)
 
 EDITS = {  # what an editor changes: a paragraph of the text, or a field of the front matter
     "text": lambda text, i: text.replace("## Art. 1 —", f"Modifica {i}.\n\n## Art. 1 —", 1),
@@ -54,7 +59,7 @@ def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
     """Seconds per one-file rebuild in a long-lived builder, as the live server runs it."""
     store = BuildCache(work / "edit-cache")
     builder = SiteBuilder(Paths(content=content, output=work / "edit-out",
-                                cache=work / "edit-cache"), dt.date(2026, 1, 1),
+                                cache=work / "edit-cache"), AS_OF,
                           store=store, workers=os.cpu_count() or 1)
     refresh(builder, builder.paths.output)
     target = sorted((content / "agreements").rglob("*.it.md"))[len(builder.published) % 7]
@@ -94,11 +99,21 @@ def touch(corpus: Path) -> None:
             os.utime(path)
 
 
+def settle(corpus: Path) -> None:
+    """List the corpus's page addresses in its manifest, as its first build would (the
+    build reads that file too): every measured build then starts from the same content."""
+    site, errors = pipeline.load_site(Paths(content=corpus, output=corpus / "unused"), AS_OF)
+    assert site is not None, errors.report()
+    manifest.record(corpus, Views(site, Router(site.settings.base_path,
+                                                site.settings.origin)).addresses())
+
+
 def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:
     corpus = keep / f"corpus-{n}"
-    if not (corpus / "site.yaml").exists():
+    if not (corpus / manifest.MANIFEST).exists():
         shutil.rmtree(corpus, ignore_errors=True)
         generate(n, corpus)
+        settle(corpus)
     with tempfile.TemporaryDirectory(prefix="accordi-bench-") as tmp:
         work = Path(tmp)
         cold, warm, touched = [], [], []
