@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 from babel import Locale
+from babel.dates import get_month_names
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
@@ -52,6 +53,13 @@ def localize(text: dict[str, str] | None, lang: str, source: str = "it") -> Loca
     if lang in text:
         return Local(text[lang], lang)
     return Local(text[source], source)
+
+
+@cache
+def month_names(lang: str) -> str:
+    """The twelve month names as dates in `lang` write them, separated by spaces."""
+    names = get_month_names("wide", locale=lang)
+    return " ".join(names[m] for m in range(1, 13))
 
 
 def country_name(code: str, lang: str) -> str:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel.dates import get_month_names
 from babel.numbers import format_currency
 from markupsafe import Markup
 
@@ -29,6 +28,7 @@ from .i18n import (
     format_duration,
     format_size,
     localize,
+    month_names,
     strings,
     t,
 )
@@ -566,7 +566,7 @@ class Views:
                 "placeholder": t(lg, "cite_accessed_placeholder"),
                 # The month names the site's dates use, so the script writes the date of
                 # access as every other date (`5 marzo 2026`, `5 March 2026`).
-                "months": " ".join(get_month_names("wide", locale=lg)[m] for m in range(1, 13)),
+                "months": month_names(lg),
             })
         return out
 

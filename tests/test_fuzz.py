@@ -27,6 +27,7 @@ from accordi.config import Paths
 from accordi.errors import ContentFailure
 from accordi.render import PageRenderer
 from accordi.routes import Router
+from accordi.text import INLINE_PATTERNS, Renderer, TextTooDeep
 from accordi.views import Views
 from tests.conftest import FIGURES, FIXTURE
 
@@ -282,3 +283,43 @@ def test_deep_nesting_is_a_content_error(tree):
         # libyaml stops on the deep YAML itself (a syntax error at its line); the Markdown
         # nesting limit names the nesting.
         assert f"{AGREEMENT}:" in report and ("nest" in report or "YAML syntax error" in report)
+
+
+def _without_plain_text_shortcut() -> Renderer:
+    r = Renderer()
+    r._md.treeprocessors.deregister("accordi_plain_text")
+    return r
+
+
+WITH_SHORTCUT, WITHOUT_SHORTCUT = Renderer(), _without_plain_text_shortcut()
+# Text beside each inline trigger, and triggers alone, so every pattern gets its chance.
+inline_text = st.lists(st.one_of(
+    st.text(max_size=20), st.sampled_from(
+        ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "![", "(", ")", "<", ">", "&", "&amp;",
+         "&#33;", "  \n", " \n", "<https://example.org>", "<a@example.org>", "[x](/it/)",
+         "[x][1]\n\n[1]: /it/", "***x***", "_x_", "a_b_c", "\x02klzzwxh:0\x03"])),
+    max_size=20).map("".join)
+
+
+@FUZZ
+@given(body=st.one_of(markdown, inline_text, st.lists(inline_text, max_size=5).map(
+    lambda paragraphs: "## Art. 1 — Oggetto\n\n" + "\n".join(
+        f"{i}. {p}" for i, p in enumerate(paragraphs, 1)))))
+def test_passing_over_plain_text_never_changes_the_html(body):
+    """Text without an inline trigger is not given to the inline patterns: the converter's
+    result is the same, for any body, with the links to paragraphs and without."""
+    for shift, links in ((0, None), (1, "en")):
+        try:
+            expected = WITHOUT_SHORTCUT.render(body, shift, links, "it")
+        except TextTooDeep:
+            continue
+        assert WITH_SHORTCUT.render(body, shift, links, "it") == expected
+    RUNS["inline-shortcut"] += 1
+
+
+def test_the_shortcut_knows_every_inline_pattern():
+    """A new inline pattern (a new Markdown version) would need another trigger: until then
+    the shortcut stays out, so the HTML is always the converter's own."""
+    assert "accordi_plain_text" in Renderer()._md.treeprocessors
+    patterns = Renderer()._md.inlinePatterns
+    assert len(patterns) == len(INLINE_PATTERNS) and all(p in patterns for p in INLINE_PATTERNS)
