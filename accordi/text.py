@@ -298,6 +298,16 @@ class _Anchors(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         self.reset()
+        # The body's own links and pictures, before the links to paragraphs join them.
+        for el in root.iter():
+            attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
+                el.tag, (None, None))
+            if attr and check and (problem := check(el.get(attr, ""))):
+                self.unsafe.append((el.get(attr, ""), problem, el.tag == "img"))
+                el.attrib.pop(attr)
+            elif attr and el.get(attr, "").startswith("/") and not el.get(attr).startswith("//"):
+                # `/it/accordi/x/` in content means this site's page, wherever it is served.
+                el.set(attr, self.base_path + el.get(attr)[1:])
         section = None
         heading = ""
         for el in root:
@@ -315,15 +325,6 @@ class _Anchors(Treeprocessor):
             for el in root.iter():
                 if el.tag in ("h1", "h2", "h3", "h4", "h5"):
                     el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
-        for el in root.iter():
-            attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
-                el.tag, (None, None))
-            if attr and check and (problem := check(el.get(attr, ""))):
-                self.unsafe.append((el.get(attr, ""), problem, el.tag == "img"))
-                el.attrib.pop(attr)
-            elif attr and el.get(attr, "").startswith("/") and not el.get(attr).startswith("//"):
-                # `/it/accordi/x/` in content means this site's page, wherever it is served.
-                el.set(attr, self.base_path + el.get(attr)[1:])
 
     def _link(self, el: ET.Element, anchor: str, heading: str, paragraph: int | None = None,
               point: str | None = None) -> None:
