@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .model import Agreement, Site
-from .views import PageKey
+
+if TYPE_CHECKING:  # the views use the memo, which uses this module
+    from .views import PageKey
 
 Key = tuple
 
@@ -37,6 +40,9 @@ def fingerprints(site: Site) -> dict[Key, str]:
                                        [(b.lang, b.summary, b.text) for b in pg.bodies.values()]))
     fp["frame",] = _digest((site.settings, [(pg.name, pg.title, pg.slug)
                                             for pg in site.pages.values()]))
+    # The address of every page and their order: what the sitemap lists.
+    fp["addresses",] = _digest((list(site.agreements), list(site.partners), list(site.themes),
+                                [(pg.name, pg.slug) for pg in site.pages.values()]))
     for member, collection in COLLECTIONS.items():
         fp[collection,] = _digest(sorted((k, v) for k, v in fp.items() if k[0] == member))
     return fp
@@ -49,18 +55,14 @@ def agreement_fingerprints(a: Agreement) -> dict[Key, str]:
     data = [(lang, src.data_digest) for lang, src in files]
     texts = [src.body_digest for _, src in files]
     return {
-        ("agreement", a.id): _digest((data, texts, st, a.extended_by, a.superseded_by)),
+        ("agreement", a.id): _digest((data, texts, st, a.documents, a.extended_by,
+                                      a.superseded_by)),
         ("agreement-item", a.id): _digest((a.title, a.object, a.type, st, a.signed, a.end,
                                            a.renewals, a.partners, a.themes)),
         # Everything but the texts: what the data files and feeds publish.
         ("agreement-data", a.id): _digest((data, st, a.end, a.documents, a.extended_by,
                                            a.superseded_by)),
     }
-
-
-def combined(fp: dict[Key, str], keys, *salt: object) -> str:
-    """One digest for a set of record keys (what an output file is made from)."""
-    return _digest((salt, sorted((k, fp.get(k)) for k in keys)))
 
 
 def page_fingerprint(fp: dict[Key, str], key: PageKey, dependencies: set[Key],
@@ -71,6 +73,16 @@ def page_fingerprint(fp: dict[Key, str], key: PageKey, dependencies: set[Key],
 
 COLLECTIONS = {"agreement-item": "agreement-items", "agreement-data": "all-agreement-data",
                "partner": "partners", "theme": "themes"}
+
+
+def agreement_context(site: Site, aid: str) -> tuple[Key, ...]:
+    """The records whatever is shown about agreement `aid` in a list, a table, a feed or a
+    chart is made from: the agreement, its partners and themes, and the agreements it is
+    related to (their dates bound its status and its bar)."""
+    a = site.agreements[aid]
+    related = a.extends + a.supersedes + a.extended_by + a.superseded_by
+    return (("agreement", aid), *(("partner", p) for p in a.partners),
+            *(("theme", t) for t in a.themes), *(("agreement", x) for x in related))
 
 
 def _agreement_lists(site: Site, ids: Iterable[str]) -> set[Key]:

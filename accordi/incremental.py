@@ -26,6 +26,7 @@ from .content import LANG_FILE, FileCache, RawContent, Source, read_content
 from .errors import ErrorCollector
 from .history import History, read_history
 from .i18n import LOCALES, strings
+from .memo import Memo
 from .model import Body, Site, build_site, split_parts
 from .render import PageRenderer
 from .routes import Router, reserved_segments
@@ -141,6 +142,7 @@ class SiteBuilder:
         self._output = str(paths.output)
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
+        self.memo = Memo()  # what lists and files show of each agreement, between updates
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
         """Read and validate every content file (unchanged ones from the caches)."""
@@ -221,9 +223,10 @@ class SiteBuilder:
             strings.cache_clear()  # the locales may have been edited
             self.environment = environment
         fp = deps.fingerprints(site)
+        self.memo.begin(site, fp, (environment, fp["frame",]))
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
-                      history=history)
-        renderer = PageRenderer(site, router, self.paths.templates)
+                      history=history, memo=self.memo)
+        renderer = PageRenderer(site, router, self.paths.templates, self.memo)
         changes = Changes(True, errors, sink=sink)
         current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
@@ -249,19 +252,22 @@ class SiteBuilder:
                           renderer.render(spec).encode("utf-8"))
         self.searchable = searchable
         self.addresses = views.addresses()
-        for name, produce, keys in outputs.PRODUCERS:
-            tag = f"{name}:{deps.combined(fp, keys, name, environment)}"
-            previous = self.kept(tag)
-            if previous:
-                changes.unchanged.update(previous)  # nothing it is made from changed
-                current.update({p: self.published[p] for p in previous})
-                continue
-            for f in produce(site, router):
-                self._compare(changes, current, f.path, tag, f.data)
+        for name, plan in outputs.PRODUCERS:
+            for f in plan(site, router, self.memo):
+                tag = f"{name}:" + _sha1(repr((
+                    environment, f.path, self.memo.fingerprints(f.keys),
+                    [self.memo.context(a) for a in f.agreements])).encode())
+                previous = self.published.get(f.path)
+                if previous and previous[0] == tag and self._intact(f.path):
+                    changes.unchanged.add(f.path)  # nothing it is made from changed
+                    current[f.path] = previous
+                else:
+                    self._compare(changes, current, f.path, tag, f.make())
         for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
         self.previous, self.published = self.published, current
+        self.memo.end()
         if self.store:
             self.store.flush()
         state.site, state.fp = site, fp
@@ -332,9 +338,10 @@ class SiteBuilder:
             self._last = None  # not a text edit after all: start from the files again
             return None
         router = Router(site.settings.base_path, site.settings.origin)
+        self.memo.begin(site, fp, (state.environment, fp["frame",]))
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
-                      history=state.history)
-        renderer = PageRenderer(site, router, self.paths.templates)
+                      history=state.history, memo=self.memo)
+        renderer = PageRenderer(site, router, self.paths.templates, self.memo)
         keys = [("agreement", lang, a.id) for a in {id(a): a for a, *_ in swaps}.values()
                 for lang in site.settings.languages]
         changes = Changes(True, errors, sink=sink)
@@ -352,6 +359,7 @@ class SiteBuilder:
             self._compare(changes, current, path, "", data)
         changes.unchanged |= set(current) - set(changes.files) - changes.written
         changes.text_only = True
+        self.memo.end(sweep=False)  # only these pages were made: the rest is still needed
         self.previous, self.published = self.published, current
         if self.store:
             self.store.flush()

@@ -6,15 +6,24 @@ autoescaping is on: content is text, never markup, unless it comes from the Mark
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .dates import PartialDate
 from .i18n import Local, format_date, localize, strings
+from .memo import INERT, Memo
 from .model import Site
 from .outputs.feeds import feed_title
 from .routes import Router
@@ -38,6 +47,22 @@ def lang_attr(value: Any, page_lang: str) -> Markup:
     return Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
 
 
+@pass_context
+def fragment(context: Context, macro: str, item: dict[str, Any], lang: str, t: dict,
+             *options: Hashable) -> Markup:
+    """The HTML of one list item, made by `macro` of macros.html once per item and kept
+    with the item (see accordi.memo): a list of 10,000 agreements makes again only the
+    items an edit changed. The item's `memo_key` holds its language, and the interface
+    strings `t` follow from the language and the memo's salt, so the key is the macro, the
+    item's key and the `options`."""
+    def make() -> Markup:
+        module = context.environment.get_template("macros.html").module
+        return getattr(module, macro)(item, lang, t, *options)
+    memo = context.get("memo", INERT)
+    return memo.get(f"fragment:{macro}", (item.get("memo_key"), options)
+                    if item.get("memo_key") else None, make)
+
+
 @cache
 def environment(templates: Path) -> Environment:
     """The Jinja environment every page is rendered with (one per folder: templates compile
@@ -47,14 +72,15 @@ def environment(templates: Path) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["say"] = say
     env.filters["lang_attr"] = lang_attr
+    env.globals["fragment"] = fragment
     return env
 
 
 class PageRenderer:
     """Renders PageSpecs with the frame (navigation, language switch, footer)."""
 
-    def __init__(self, site: Site, router: Router, templates: Path):
-        self.site, self.router = site, router
+    def __init__(self, site: Site, router: Router, templates: Path, memo: Memo = INERT):
+        self.site, self.router, self.memo = site, router, memo
         self.env = environment(templates)
         self._frames = {lang: self._frame(lang) for lang in site.settings.languages}
 
@@ -84,6 +110,7 @@ class PageRenderer:
             "og_locale": strings(lang)["og_locale"],
             "og_alternates": [strings(lg)["og_locale"] for lg in s.languages if lg != lang],
             "search_url": self.router.url_for("search", lang),
+            "memo": self.memo,
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:

@@ -33,6 +33,7 @@ from .i18n import (
     t,
 )
 from .linkeddata import legislation, script_body
+from .memo import INERT, Memo
 from .model import Agreement, Body, Page, Partner, Site, Theme
 from .outputs.feeds import feed_title
 from .outputs.opendata import SQLITE, catalogue, metadata_docs
@@ -92,8 +93,9 @@ class Views:
 
     def __init__(self, site: Site, router: Router, renderer: Renderer | None = None,
                  html_cache: dict | None = None, store: BuildCache | None = None,
-                 history: History | None = None):
+                 history: History | None = None, memo: Memo = INERT):
         self.site, self.router = site, router
+        self.memo = memo
         self.renderer = renderer or Renderer(router.base_path)
         self.history = history
         self.source = site.settings.source_lang
@@ -151,10 +153,21 @@ class Views:
         return PageSpec(kind, lang, id, template, context,
                         self.router.output_path(kind, lang, ids[lang]), alternates)
 
+    def remembered(self, kind: str, a: Agreement, lang: str, compute):
+        """`compute()`, kept with agreement `a` for the next pages and updates (see memo)."""
+        context = self.memo.context(a.id)
+        return self.memo.get(kind, context and (lang, context), compute)
+
     def agreement_item(self, a: Agreement, lang: str) -> dict[str, Any]:
-        """What a list of agreements shows about one of them."""
+        """What a list of agreements shows about one of them (shared: copy to add to it)."""
+        return self.remembered("agreement-item", a, lang, lambda: self._agreement_item(a, lang))
+
+    def _agreement_item(self, a: Agreement, lang: str) -> dict[str, Any]:
         assert a.status is not None
+        context = self.memo.context(a.id)
         return {
+            # What the templates keep each item's HTML under (see render.fragment).
+            "memo_key": context and (lang, context),
             "id": a.id, "url": self.router.url_for("agreement", lang, a.id),
             "title": self.loc(a.title, lang), "type": t(lang, f"type_{a.type}"),
             "status": a.status.value, "status_label": t(lang, f"status_{a.status.value}"),
@@ -168,6 +181,9 @@ class Views:
 
     def period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
         """A list item that also says how long the agreement held: the timeline in words."""
+        return self.remembered("period-item", a, lang, lambda: self._period_item(a, lang))
+
+    def _period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
         p = period(a, self.site)
         return {**self.agreement_item(a, lang),
                 "end": format_date(p.end, lang) if p.end else t(lang, "end_not_stated"),
@@ -299,11 +315,10 @@ class Views:
 
     def agreements_index(self, lang: str) -> PageSpec:
         s = self.site
-        rows = []
-        for a in s.agreements.values():
-            item = self.agreement_item(a, lang)
-            item["themes"] = [self.loc(s.themes[th].name, lang) for th in a.themes]
-            rows.append(item)
+        rows = [self.remembered("agreement-row", a, lang, lambda a=a: {
+            **self.agreement_item(a, lang),
+            "themes": [self.loc(s.themes[th].name, lang) for th in a.themes]})
+            for a in s.agreements.values()]
         return self.spec("agreements", lang, None, "agreements.html",
                          title=Local(t(lang, "agreements"), lang),
                          description=t(lang, "agreements_intro"),
@@ -356,7 +371,8 @@ class Views:
         return self.spec("timeline", lang, None, "timeline.html",
                          title=Local(t(lang, "timeline"), lang),
                          description=t(lang, "timeline_intro"),
-                         chart=timeline(agreements, self.site, self.router, lang),
+                         chart=timeline(agreements, self.site, self.router, lang,
+                                        memo=self.memo),
                          agreements=[self.period_item(a, lang)
                                      for a in chronological(agreements)])
 
@@ -394,7 +410,8 @@ class Views:
                          data=self.record_data(lang),
                          partner=item, text=self.loc(p.description, lang),
                          kind_label=t(lang, f"kind_{p.kind}"),
-                         chart=timeline(p.agreements, self.site, self.router, lang),
+                         chart=timeline(p.agreements, self.site, self.router, lang,
+                                        memo=self.memo),
                          agreements=[self.period_item(a, lang)
                                      for a in chronological(p.agreements)],
                          history=self.history_view([p.source.path], lang))

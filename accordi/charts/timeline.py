@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup
 
 from ..dates import PartialDate, Span
 from ..i18n import format_date, localize, t
+from ..memo import INERT, Memo
 from ..model import Agreement, Site
 from ..routes import Router
 from .svg import el, markup, pct, text
@@ -235,37 +237,49 @@ class Timeline:
     order: tuple[str, ...]   # agreement ids, top to bottom
 
 
+def _row(a: Agreement, p: Period, site: Site, lang: str, axis: Axis, id_prefix: str
+         ) -> tuple[str, int]:
+    """One agreement's label and bar, drawn from the top of its row, and the row's height."""
+    st = a.status
+    assert st is not None
+    source = site.settings.source_lang
+    names = [localize(site.partners[x].name, lang, source) for x in a.partners]
+    name_lang = {n.lang for n in names if n} - {lang}
+    runs = [("tl-name", ", ".join(n.text for n in names if n)),
+            ("", "— " + t(lang, f"type_{a.type}") + "\u00a0·"),
+            (f"tl-status tl-status-{st.value}", t(lang, f"status_{st.value}"))]
+    lines = _wrap(runs)
+    lang_of = {"tl-name": name_lang.pop()} if len(name_lang) == 1 else {}
+    label = "".join(_line(words, 4 + 14 + i * LINE, lang_of) for i, words in enumerate(lines))
+    height = 4 + len(lines) * LINE + 4 + BAR + 10
+    return (el("title", None, text(_name(a, p, lang, source)))
+            + el("rect", {"class": "tl-hit", "x": 0, "y": 0, "width": "100%",
+                          "height": height})
+            + label + _bar(p, st.value, axis, float(4 + len(lines) * LINE + 4), id_prefix),
+            height)
+
+
 def timeline(agreements: Iterable[Agreement], site: Site, router: Router, lang: str,
-             id_prefix: str = "tl") -> Timeline | None:
-    """The timeline of `agreements` (in chronological order), or None when there are none."""
+             id_prefix: str = "tl", memo: Memo = INERT) -> Timeline | None:
+    """The timeline of `agreements` (in chronological order), or None when there are none.
+
+    Each row is drawn from its own top and moved into place, so that it is the same
+    wherever it stands: it is kept with its agreement (see accordi.memo) for as long as the
+    axis stays the same.
+    """
     items = chronological(agreements)
     if not items:
         return None
-    periods = [period(a, site) for a in items]
+    periods = [memo.get("period", memo.context(a.id), partial(period, a, site)) for a in items]
     as_of = site.settings.as_of
     axis = _axis(periods, as_of)
-    source = site.settings.source_lang
-    rows, y = [], float(AXIS)
+    rows, y = [], AXIS
     for a, p in zip(items, periods, strict=True):
-        st = a.status
-        assert st is not None
-        names = [localize(site.partners[x].name, lang, source) for x in a.partners]
-        name_lang = {n.lang for n in names if n} - {lang}
-        runs = [("tl-name", ", ".join(n.text for n in names if n)),
-                ("", "— " + t(lang, f"type_{a.type}") + "\u00a0·"),
-                (f"tl-status tl-status-{st.value}", t(lang, f"status_{st.value}"))]
-        lines = _wrap(runs)
-        lang_of = {"tl-name": name_lang.pop()} if len(name_lang) == 1 else {}
-        label = "".join(_line(words, y + 4 + 14 + i * LINE, lang_of)
-                        for i, words in enumerate(lines))
-        bar_y = y + 4 + len(lines) * LINE + 4
-        height = 4 + len(lines) * LINE + 4 + BAR + 10
-        rows.append(el(
-            "a", {"href": router.url_for("agreement", lang, a.id), "class": "tl-row"},
-            el("title", None, text(_name(a, p, lang, source))),
-            el("rect", {"class": "tl-hit", "x": 0, "y": y, "width": "100%",
-                        "height": height}),
-            label, _bar(p, st.value, axis, bar_y, id_prefix)))
+        context = memo.context(a.id)
+        row, height = memo.get("timeline-row", context and (lang, axis, id_prefix, context),
+                               partial(_row, a, p, site, lang, axis, id_prefix))
+        rows.append(el("a", {"href": router.url_for("agreement", lang, a.id),
+                             "class": "tl-row", "transform": f"translate(0 {y})"}, row))
         y += height
     total = y + 6
     grid = []

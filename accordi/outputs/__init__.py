@@ -1,7 +1,9 @@
 """Files besides HTML pages (feeds, sitemap, data...): one module per output kind.
 
-Each module exposes `files(site, router) -> Iterable[OutputFile]`; the pipeline writes what
-they return through the same guarded writer as the pages.
+Each module exposes `plan(site, router, memo) -> Iterable[Planned]`: every file it
+publishes, with the record keys (see accordi.deps) it is made from and how to make it. The
+builder makes a file only when the fingerprints of its keys changed since it was published,
+so an edit remakes the files that show the edited record, and the others stay as they are.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..memo import INERT, Memo
 from ..model import Site
 from ..routes import Router
 
@@ -21,28 +24,39 @@ class OutputFile:
     data: bytes
 
 
-Producer = Callable[[Site, Router], Iterable[OutputFile]]
+@dataclass(frozen=True)
+class Planned:
+    """A file to publish, what it is made from, and how to make it: record keys, and the
+    agreements it shows, each with everything shown with it (see `Memo.context`)."""
 
-# Registered producers, in the order they run (imported below: they use OutputFile), each
-# with the record keys (see accordi.deps) its files are made from: when none of their
-# fingerprints changed, the builder keeps the previous files without running it.
-PRODUCERS: list[tuple[str, Producer, tuple[tuple, ...]]] = []
+    path: str
+    keys: tuple[tuple, ...]
+    make: Callable[[], bytes]
+    agreements: tuple[str, ...] = ()
 
+
+Producer = Callable[[Site, Router, Memo], Iterable[Planned]]
+
+# Registered producers, in the order they run (imported below: they use Planned).
+PRODUCERS: list[tuple[str, Producer]] = []
+
+FRAME = (("frame",),)
 LISTS = (("frame",), ("agreement-items",), ("partners",), ("themes",))
 DATA = (("frame",), ("all-agreement-data",), ("partners",), ("themes",))
 
 
-def all_files(site: Site, router: Router) -> Iterable[OutputFile]:
-    """Every extra file of the site."""
-    for _, produce, _ in PRODUCERS:
-        yield from produce(site, router)
+def all_files(site: Site, router: Router, memo: Memo = INERT) -> Iterable[OutputFile]:
+    """Every extra file of the site, made."""
+    for _, plan in PRODUCERS:
+        for f in plan(site, router, memo):
+            yield OutputFile(f.path, f.make())
 
 
 def _register() -> None:
     from . import feeds, opendata, robots, sitemap, sqlite
-    PRODUCERS.extend([("feeds", feeds.files, DATA), ("sitemap", sitemap.files, LISTS),
-                      ("robots", robots.files, (("frame",),)),
-                      ("opendata", opendata.files, DATA), ("sqlite", sqlite.files, DATA)])
+    PRODUCERS.extend([("feeds", feeds.plan), ("sitemap", sitemap.plan),
+                      ("robots", robots.plan), ("opendata", opendata.plan),
+                      ("sqlite", sqlite.plan)])
 
 
 _register()

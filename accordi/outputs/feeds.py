@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from functools import partial
 
 from ..dates import PartialDate
 from ..i18n import format_date, localize, t
+from ..memo import INERT, Memo
 from ..model import Agreement, Site
 from ..routes import Router
-from . import OutputFile
+from . import FRAME, Planned
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -71,15 +73,20 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 class FeedWriter:
-    """Builds the feeds of one site."""
+    """Builds the feeds of one site; each agreement's entry is written once per language
+    and kept with the agreement in the memo."""
 
-    def __init__(self, site: Site, router: Router):
-        self.site, self.router = site, router
+    def __init__(self, site: Site, router: Router, memo: Memo = INERT):
+        self.site, self.router, self.memo = site, router, memo
         self.source = site.settings.source_lang
         self._entries: dict[tuple[str, str], str] = {}
 
     def updated(self, a: Agreement) -> dt.date:
         """Latest event of `a` or of an agreement that extends or replaces it."""
+        return self.memo.get("feed-updated", self.memo.context(a.id),
+                             lambda: self._updated(a))
+
+    def _updated(self, a: Agreement) -> dt.date:
         assert a.status is not None
         days = [last_event(a)] + [self.site.agreements[x].signed.earliest for x in a.status.by]
         return max(days)
@@ -123,12 +130,17 @@ class FeedWriter:
     def entry_text(self, a: Agreement, lang: str) -> str:
         """The entry of `a` as it stands in any feed of `lang` (indented one level)."""
         if (a.id, lang) not in self._entries:
-            holder = ET.Element("feed")
-            self.entry(holder, a, lang)
-            entry = holder[0]
-            ET.indent(entry, level=1)
-            self._entries[a.id, lang] = ET.tostring(entry, encoding="unicode")
+            context = self.memo.context(a.id)
+            self._entries[a.id, lang] = self.memo.get(
+                "feed-entry", context and (lang, context), lambda: self._entry_text(a, lang))
         return self._entries[a.id, lang]
+
+    def _entry_text(self, a: Agreement, lang: str) -> str:
+        holder = ET.Element("feed")
+        self.entry(holder, a, lang)
+        entry = holder[0]
+        ET.indent(entry, level=1)
+        return ET.tostring(entry, encoding="unicode")
 
     def _lang(self, text, lang: str) -> dict[str, str]:
         return {XML_LANG: text.lang} if text.lang != lang else {}
@@ -170,22 +182,27 @@ class FeedWriter:
         _sub(div, "p", summary)
         _sub(div, "p", obj.text).attrib.update(self._lang(obj, lang))
 
-    def all(self) -> Iterable[OutputFile]:
+    def plan(self) -> Iterable[Planned]:
+        """Every feed: all agreements, each partner's and each theme's, in every language."""
         s, r = self.site, self.router
         for lang in s.settings.languages:
-            yield OutputFile(r.output_path("feed", lang), self.feed(
-                lang, "feed", "agreements", None, feed_title(s, lang, "feed"),
-                s.agreements.values()))
+            yield Planned(r.output_path("feed", lang), FRAME, partial(
+                self.feed, lang, "feed", "agreements", None, feed_title(s, lang, "feed"),
+                list(s.agreements.values())), tuple(s.agreements))
             for p in s.partners.values():
-                yield OutputFile(r.output_path("partner_feed", lang, p.id), self.feed(
-                    lang, "partner_feed", "partner", p.id,
-                    feed_title(s, lang, "partner_feed", p.id), p.agreements))
+                yield Planned(r.output_path("partner_feed", lang, p.id),
+                              (*FRAME, ("partner", p.id)), partial(
+                                  self.feed, lang, "partner_feed", "partner", p.id,
+                                  feed_title(s, lang, "partner_feed", p.id), p.agreements),
+                              tuple(a.id for a in p.agreements))
             for th in s.themes.values():
-                yield OutputFile(r.output_path("theme_feed", lang, th.id), self.feed(
-                    lang, "theme_feed", "theme", th.id,
-                    feed_title(s, lang, "theme_feed", th.id), th.agreements))
+                yield Planned(r.output_path("theme_feed", lang, th.id),
+                              (*FRAME, ("theme", th.id)), partial(
+                                  self.feed, lang, "theme_feed", "theme", th.id,
+                                  feed_title(s, lang, "theme_feed", th.id), th.agreements),
+                              tuple(a.id for a in th.agreements))
 
 
-def files(site: Site, router: Router) -> Iterable[OutputFile]:
+def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
     """Every feed of the site."""
-    return FeedWriter(site, router).all()
+    return FeedWriter(site, router, memo).plan()

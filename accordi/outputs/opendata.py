@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from babel import Locale
 
 from ..config import PROJECT_ROOT
 from ..i18n import strings, t
+from ..memo import Memo
 from ..model import Site
 from ..routes import Router
-from . import OutputFile
-from .tables import LIST_SEPARATOR, Dataset, describe
+from . import DATA, FRAME, Planned
+from .tables import LIST_SEPARATOR, Dataset, dataset, describe, tables
 
 SCHEMA = Path(__file__).with_name("opendata.schema.json")
 CONTENT_SCHEMA = PROJECT_ROOT / "accordi" / "content.schema.json"
@@ -71,23 +73,31 @@ def to_csv(names: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def files(site: Site, router: Router) -> Iterable[OutputFile]:
-    """Every file under /data/."""
-    data = Dataset(site, router)
-    meta = data.metadata()
+def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
+    """Every file under /data/: the tables change with any record, an agreement's own file
+    only with what it shows."""
+    def data() -> Dataset:
+        return dataset(site, router, memo)
+
+    def agreement_file(aid: str) -> bytes:
+        d = data()
+        return to_json({"metadata": d.metadata(), "agreement": d.record(
+            "agreements", d.own[aid]["agreements"][0])})
+
     for name in TOP:
-        yield OutputFile(router.file_output("data", f"{name}.json"),
-                         to_json({"metadata": meta, name: list(data.records(name))}))
-    for record in data.records("agreements"):
-        yield OutputFile(router.file_output("agreement_data", record["id"]),
-                         to_json({"metadata": meta, "agreement": record}))
-    for name, table in data.tables.items():
-        yield OutputFile(router.file_output("data", f"{name}.csv"),
-                         to_csv(table.names, data.rows[name]))
-    yield OutputFile(router.file_output("data", "opendata.schema.json"), SCHEMA.read_bytes())
-    yield OutputFile(router.file_output("data", "content.schema.json"),
-                     CONTENT_SCHEMA.read_bytes())
-    yield OutputFile(router.file_output("data", README), readme(data).encode("utf-8"))
+        yield Planned(router.file_output("data", f"{name}.json"), DATA, lambda name=name: to_json(
+            {"metadata": data().metadata(), name: list(data().records(name))}))
+    for aid in site.agreements:
+        yield Planned(router.file_output("agreement_data", aid), FRAME,
+                      partial(agreement_file, aid), (aid,))
+    for name, table in tables(site.settings.languages).items():
+        yield Planned(router.file_output("data", f"{name}.csv"), DATA,
+                      lambda name=name, table=table: to_csv(table.names, data().rows[name]))
+    yield Planned(router.file_output("data", "opendata.schema.json"), FRAME, SCHEMA.read_bytes)
+    yield Planned(router.file_output("data", "content.schema.json"), FRAME,
+                  CONTENT_SCHEMA.read_bytes)
+    yield Planned(router.file_output("data", README), FRAME,
+                  lambda: readme(data()).encode("utf-8"))
 
 
 def readme(data: Dataset) -> str:

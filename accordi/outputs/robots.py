@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..memo import Memo
 from ..model import Site
 from ..routes import Router
-from . import OutputFile
+from . import FRAME, Planned
 
 
-def files(site: Site, router: Router) -> Iterable[OutputFile]:
+def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
     """robots.txt at the root of the site."""
     text = ("User-agent: *\n"
             "Disallow:\n"
             "\n"
             f"Sitemap: {router.file_absolute('sitemap')}\n")
-    yield OutputFile(router.file_output("robots"), text.encode("utf-8"))
+    yield Planned(router.file_output("robots"), FRAME, lambda: text.encode("utf-8"))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from ..memo import Memo
 from ..model import Site
 from ..routes import Router
-from . import OutputFile
+from . import FRAME, Planned
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -42,6 +43,7 @@ def sitemap(site: Site, router: Router) -> bytes:
             + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n")
 
 
-def files(site: Site, router: Router) -> Iterable[OutputFile]:
-    """sitemap.xml at the root of the site."""
-    yield OutputFile(router.file_output("sitemap"), sitemap(site, router))
+def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
+    """sitemap.xml at the root of the site: it changes with the pages' addresses only."""
+    yield Planned(router.file_output("sitemap"), (*FRAME, ("addresses",)),
+                  lambda: sitemap(site, router))

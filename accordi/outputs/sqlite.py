@@ -12,11 +12,12 @@ import sqlite3
 from collections.abc import Iterable
 
 from ..i18n import strings, t
+from ..memo import Memo
 from ..model import Site
 from ..routes import Router
-from . import OutputFile
+from . import DATA, Planned
 from .opendata import SQLITE, cell
-from .tables import Dataset, Table, describe
+from .tables import Dataset, Table, dataset, describe
 
 SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER",
              "date": "TEXT", "list": "TEXT", "url": "TEXT"}
@@ -88,6 +89,7 @@ def database(data: Dataset) -> bytes:
         db.close()
 
 
-def files(site: Site, router: Router) -> Iterable[OutputFile]:
+def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
     """The SQLite database under /data/."""
-    yield OutputFile(router.file_output("data", SQLITE), database(Dataset(site, router)))
+    yield Planned(router.file_output("data", SQLITE), DATA,
+                  lambda: database(dataset(site, router, memo)))

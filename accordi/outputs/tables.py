@@ -15,8 +15,10 @@ from babel import Locale
 
 from ..dates import PartialDate, Span
 from ..i18n import country_name, strings, t
+from ..memo import INERT, Memo
 from ..model import Agreement, Reference, Site
 from ..routes import Router
+from . import DATA
 
 LIST_SEPARATOR = " | "  # joins list values in CSV cells and SQLite text
 
@@ -110,17 +112,26 @@ def _iso(date: PartialDate | Span | None) -> str | None:
     return date.iso() if date else None
 
 
+def dataset(site: Site, router: Router, memo: Memo) -> Dataset:
+    """The tables of the site, made once for every file they go into."""
+    return memo.get("dataset", memo.fingerprints(DATA), lambda: Dataset(site, router, memo))
+
+
 class Dataset:
     """Every row of every table, plus the metadata that travels with each file."""
 
-    def __init__(self, site: Site, router: Router):
+    def __init__(self, site: Site, router: Router, memo: Memo = INERT):
         self.site, self.router = site, router
         self.languages = site.settings.languages
         self.tables = tables(self.languages)
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
-        self._groups: dict[tuple[str, str], dict[Any, list[dict[str, Any]]]] = {}
+        # An agreement's rows in every table, kept with it from one update to the next.
+        self.own: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for a in site.agreements.values():
-            self._agreement(a)
+            own = self.own[a.id] = memo.get("data-rows", memo.context(a.id),
+                                            lambda a=a: self._agreement(a))
+            for name, rows in own.items():
+                self.rows[name] += rows
         for p in sorted(site.partners.values(), key=lambda p: p.id):
             self.rows["partners"].append({
                 "id": p.id, "kind": p.kind, **self._text("name", p.name),
@@ -174,7 +185,8 @@ class Dataset:
 
     # -- rows ------------------------------------------------------------------------------
 
-    def _agreement(self, a: Agreement) -> None:
+    def _agreement(self, a: Agreement) -> dict[str, list[dict[str, Any]]]:
+        """The rows of `a` in every table that holds agreements."""
         st = a.status
         assert st is not None
         s = self.site
@@ -182,7 +194,10 @@ class Dataset:
         countries = list(dict.fromkeys(s.partners[p].country for p in a.partners))
         expense = a.expense or {}
         principal = [r.title[source] for r in a.acts + a.documents]
-        self.rows["agreements"].append({
+        rows: dict[str, list[dict[str, Any]]] = {
+            name: [] for name, table in self.tables.items()
+            if name == "agreements" or table.parent == "agreements"}
+        rows["agreements"].append({
             "id": a.id, "type": a.type, **self._label("type_label", f"type_{a.type}"),
             **self._text("title", a.title), **self._text("object", a.object),
             "partners": list(a.partners), **self._names("partner_names", a.partners, s.partners),
@@ -205,24 +220,25 @@ class Dataset:
         })
         counterparts = {c["partner"]: c["name"] for c in a.counterparts}
         for i, pid in enumerate(a.partners, 1):
-            self.rows["agreement_partners"].append({
+            rows["agreement_partners"].append({
                 "agreement_id": a.id, "position": i, "partner_id": pid,
                 **self._text("signed_for", counterparts.get(pid))})
         for i, tid in enumerate(a.themes, 1):
-            self.rows["agreement_themes"].append(
+            rows["agreement_themes"].append(
                 {"agreement_id": a.id, "position": i, "theme_id": tid})
         refs = ([("act", r) for r in a.acts] + [("document", r) for r in a.documents]
                 + [("source", r) for r in a.sources])
         for i, (role, r) in enumerate(refs, 1):
-            self.rows["documents"].append(self._reference(a, i, role, r))
+            rows["documents"].append(self._reference(a, i, role, r))
         for i, sg in enumerate(a.signatories, 1):
-            self.rows["signatories"].append({
+            rows["signatories"].append({
                 "agreement_id": a.id, "position": i, "name": sg["name"],
                 **self._text("role", sg["role"]), "party": sg["party"]})
         for i, r in enumerate(a.renewals, 1):
-            self.rows["renewals"].append({
+            rows["renewals"].append({
                 "agreement_id": a.id, "position": i, "date": _iso(r.date),
                 "term_end": _iso(r.end), **self._text("note", r.note)})
+        return rows
 
     # -- views over the rows ---------------------------------------------------------------
 
@@ -231,22 +247,13 @@ class Dataset:
         return [tb for tb in self.tables.values() if tb.parent == table]
 
     def record(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
-        """A JSON record: the row, plus its rows of the nested tables (without the link)."""
+        """A JSON record: the row, plus its rows of the nested tables (without the link).
+        Only agreements have nested tables."""
         out = dict(row)
-        link = f"{table.removesuffix('s')}_id"
         for child in self.children(table):
-            out[child.name] = [{k: v for k, v in r.items() if k != link}
-                               for r in self._rows_by(child.name, link).get(row["id"], [])]
+            out[child.name] = [{k: v for k, v in r.items() if k != "agreement_id"}
+                               for r in self.own[row["id"]][child.name]]
         return out
-
-    def _rows_by(self, table: str, link: str) -> dict[Any, list[dict[str, Any]]]:
-        """Rows of `table` grouped by their `link` column, in order (built once)."""
-        if (table, link) not in self._groups:
-            groups: dict[Any, list[dict[str, Any]]] = {}
-            for r in self.rows[table]:
-                groups.setdefault(r[link], []).append(r)
-            self._groups[table, link] = groups
-        return self._groups[table, link]
 
     def records(self, table: str) -> Iterable[dict[str, Any]]:
         """Every JSON record of a top-level table."""
