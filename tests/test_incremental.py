@@ -232,3 +232,71 @@ def test_a_mistake_in_a_text_is_reported_and_its_fix_is_seen(live, tmp_path):
     assert changes.ok
     write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
+
+
+def toggle(rel: str, a: str, b: str):
+    """An edit that can be made again and again: `a` becomes `b`, or `b` becomes `a`."""
+    def apply(content: Path) -> None:
+        path = content / rel
+        text = path.read_text(encoding="utf-8")
+        old, new = (a, b) if a in text else (b, a)
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        bump(path)
+    return apply
+
+
+def _grow_document(content: Path) -> None:
+    """The signed text replaced by a longer file (its size is shown), or back."""
+    path = content / "documents/accordo-lisbona.pdf"
+    data = path.read_bytes()
+    pad = b"\n%" + b"x" * 4096 + b"\n"
+    path.write_bytes(data[:-len(pad)] if data.endswith(pad) else data + pad)
+    bump(path)
+
+
+# Edits that touch what lists, tables, feeds and the timeline show of other records too:
+# names of partners and themes, dates that move the timeline's axis, relations that change
+# another agreement's status, a translation that comes and goes.
+SEQUENCE_EDITS = {
+    "title": toggle("agreements/lisbona-2021.it.md", 'title: "Accordo di', 'title: "Intesa di'),
+    "english title": toggle("agreements/lisbona-2021.en.md", "Lisbon", "Lisboa"),
+    "partner name": toggle("partners/lisbona.yaml", "en: Lisbon}", "en: Lisboa}"),
+    "partner country": toggle("partners/lisbona.yaml", "country: PT", "country: ES"),
+    "theme name": toggle("themes.yaml", "{it: Cultura, en: Culture}",
+                         "{it: Cultura e arte, en: Culture and arts}"),
+    "themes": toggle("agreements/lisbona-2021.it.md", "themes: [cultura, turismo]",
+                     "themes: [cultura]"),
+    "partners": toggle("agreements/ateneo-2021.it.md", "partners: [ateneo-esempio]",
+                       "partners: [ateneo-esempio, lisbona]"),
+    "duration": toggle("agreements/lisbona-2021.it.md", "duration: P3Y", "duration: P9Y"),
+    "earliest signing": toggle("agreements/lisbona-2012.it.md", "signed: 2012", "signed: 2008"),
+    "renewal": toggle("agreements/lisbona-2012.it.md", "  - {date: 2014}\n",
+                      "  - {date: 2014}\n  - {date: 2015-02-01}\n"),
+    "successor's date": toggle("agreements/ateneo-2021.it.md", "signed: 2021-07-06",
+                               "signed: 2020-01-10"),
+    "relation": toggle("agreements/lisbona-2021.it.md", "themes: [cultura, turismo]",
+                       "themes: [cultura, turismo]\nsupersedes: [lisbona-2012]"),
+    "body": toggle("agreements/lisbona-2021.it.md", "hanno firmato", "hanno sottoscritto"),
+    "document": _grow_document,
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_sequence_of_edits_gives_the_site_of_a_full_build(live, tmp_path, seed):
+    """Whatever the order of edits, the long-lived builder (what it keeps of each record
+    from one update to the next included) publishes what a fresh build would."""
+    import random
+
+    content, preview, builder = live
+    rng = random.Random(seed)
+    names = sorted(SEQUENCE_EDITS)
+    for step in range(12):
+        name = rng.choice(names)
+        SEQUENCE_EDITS[name](content)
+        changes = builder.update()
+        assert changes.ok, (name, changes.errors.report())
+        write_changes(preview, changes)
+        full = tmp_path / f"full-{step}"
+        pipeline.build(Paths(content=content, output=full), AS_OF)
+        assert tree(preview) == tree(full), f"step {step}: {name}"
