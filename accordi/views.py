@@ -307,7 +307,7 @@ class Views:
                                                                   a.id))[:6]],
             counts=t(lang, "home_counts", agreements=len(s.agreements),
                      partners=len(s.partners), themes=len(s.themes)),
-            map=world_map(s, self.router, lang),
+            map=world_map(s, self.router, lang, memo=self.memo),
             **self.partner_groups(lang),
             themes=[self.theme_item(th, lang) for th in s.themes.values()],
             timeline_url=self.router.url_for("timeline", lang),
@@ -387,7 +387,7 @@ class Views:
         return self.spec("partners", lang, None, "partners.html",
                          title=Local(t(lang, "partners"), lang),
                          description=t(lang, "partners_intro"),
-                         map=world_map(self.site, self.router, lang),
+                         map=world_map(self.site, self.router, lang, memo=self.memo),
                          **self.partner_groups(lang))
 
     def themes_index(self, lang: str) -> PageSpec:

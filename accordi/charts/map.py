@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..i18n import country_name, localize, t
+from ..memo import INERT, Memo
 from ..model import Partner, Site
 from ..routes import Router
 from . import geo
@@ -83,8 +84,18 @@ def _label(pl: Place, name: str, side: str, lang: str | None) -> str:
               text(name))
 
 
-def world_map(site: Site, router: Router, lang: str, id_prefix: str = "map") -> Markup | None:
-    """The map as inline SVG, or None when no city has a location."""
+def world_map(site: Site, router: Router, lang: str, id_prefix: str = "map",
+              memo: Memo = INERT) -> Markup | None:
+    """The map as inline SVG, or None when no city has a location; kept in the memo while
+    the partners and their numbers of agreements stay the same (placing the labels of
+    hundreds of cities takes a while)."""
+    partners = memo.fingerprints([("frame",), ("partners",)])
+    key = partners and (lang, id_prefix, partners,
+                        tuple(len(p.agreements) for p in site.partners.values()))
+    return memo.get("map", key, lambda: _world_map(site, router, lang, id_prefix))
+
+
+def _world_map(site: Site, router: Router, lang: str, id_prefix: str) -> Markup | None:
     spots = places(site)
     if not spots:
         return None

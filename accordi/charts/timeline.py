@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..dates import PartialDate, Span
 from ..i18n import format_date, localize, t
@@ -278,8 +278,8 @@ def timeline(agreements: Iterable[Agreement], site: Site, router: Router, lang: 
         context = memo.context(a.id)
         row, height = memo.get("timeline-row", context and (lang, axis, id_prefix, context),
                                partial(_row, a, p, site, lang, axis, id_prefix))
-        rows.append(el("a", {"href": router.url_for("agreement", lang, a.id),
-                             "class": "tl-row", "transform": f"translate(0 {y})"}, row))
+        href = escape(router.url_for("agreement", lang, a.id))
+        rows.append(f'<a href="{href}" class="tl-row" transform="translate(0 {y})">{row}</a>')
         y += height
     total = y + 6
     grid = []

@@ -63,14 +63,23 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(names: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
-    """RFC 4180 CSV (comma, CRLF, quotes where needed) with a header row, UTF-8."""
+def _csv(lines: Iterable[list[str]]) -> str:
+    """RFC 4180 CSV lines (comma, CRLF, quotes where needed)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([cell(row[n]) for n in names])
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue()
+
+
+def csv_rows(names: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """Rows as CSV lines, their values in the order of `names`."""
+    return _csv([cell(row[n]) for n in names] for row in rows)
+
+
+def to_csv(data: Dataset, table: str) -> bytes:
+    """A table as CSV with a header row, in UTF-8."""
+    names = data.tables[table].names
+    return (_csv([names]) + "".join(data.encoded(table, "csv", partial(csv_rows, names)))
+            ).encode("utf-8")
 
 
 def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
@@ -90,9 +99,9 @@ def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
     for aid in site.agreements:
         yield Planned(router.file_output("agreement_data", aid), FRAME,
                       partial(agreement_file, aid), (aid,))
-    for name, table in tables(site.settings.languages).items():
+    for name in tables(site.settings.languages):
         yield Planned(router.file_output("data", f"{name}.csv"), DATA,
-                      lambda name=name, table=table: to_csv(table.names, data().rows[name]))
+                      lambda name=name: to_csv(data(), name))
     yield Planned(router.file_output("data", "opendata.schema.json"), FRAME, SCHEMA.read_bytes)
     yield Planned(router.file_output("data", "content.schema.json"), FRAME,
                   CONTENT_SCHEMA.read_bytes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from itertools import chain
 
 from ..i18n import strings, t
 from ..memo import Memo
@@ -67,9 +68,11 @@ def database(data: Dataset) -> bytes:
             for table in data.tables.values():
                 db.execute(create(table))
                 marks = ", ".join("?" for _ in table.columns)
+                def values(rows: list[dict], table: Table = table) -> list[list]:
+                    return [[value(c.type, row[c.name]) for c in table.columns]
+                            for row in rows]
                 db.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})',
-                               [[value(c.type, row[c.name]) for c in table.columns]
-                                for row in data.rows[table.name]])
+                               chain.from_iterable(data.encoded(table.name, "sql", values)))
                 db.execute("INSERT INTO metadata_tables VALUES (" + ", ".join(
                     "?" for _ in range(1 + len(langs))) + ")",
                     [table.name, *(strings(lg)["data_tables"][table.name] for lg in langs)])

@@ -7,9 +7,9 @@ being published. Descriptions live in the locales (`data_columns`), in both lang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from babel import Locale
 
@@ -20,6 +20,7 @@ from ..model import Agreement, Reference, Site
 from ..routes import Router
 from . import DATA
 
+T = TypeVar("T")
 LIST_SEPARATOR = " | "  # joins list values in CSV cells and SQLite text
 
 
@@ -121,7 +122,7 @@ class Dataset:
     """Every row of every table, plus the metadata that travels with each file."""
 
     def __init__(self, site: Site, router: Router, memo: Memo = INERT):
-        self.site, self.router = site, router
+        self.site, self.router, self.memo = site, router, memo
         self.languages = site.settings.languages
         self.tables = tables(self.languages)
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
@@ -241,6 +242,18 @@ class Dataset:
         return rows
 
     # -- views over the rows ---------------------------------------------------------------
+
+    def encoded(self, table: str, form: str,
+                encode: Callable[[list[dict[str, Any]]], T]) -> list[T]:
+        """`encode(rows)` of the rows of `table` in a `form` (CSV, SQL): per agreement, in
+        order, each kept with its agreement (see accordi.memo), for the tables of
+        agreements; else all at once."""
+        if table != "agreements" and self.tables[table].parent != "agreements":
+            return [encode(self.rows[table])]
+        memo = self.memo
+        return [memo.get(f"{form}:{table}", memo.context(aid),
+                         lambda rows=own[table]: encode(rows))
+                for aid, own in self.own.items()]
 
     def children(self, table: str) -> list[Table]:
         """Tables nested in `table`'s JSON records."""
