@@ -26,8 +26,15 @@ def _digest(value: object) -> str:
     return hashlib.sha1(repr(value).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+# An agreement's fingerprints by what determines them (see `_determined_by`), from this
+# update and the one before: a live server's edit digests only the records it changed.
+_KNOWN: tuple[dict, dict] = ({}, {})
+
+
 def fingerprints(site: Site) -> dict[Key, str]:
     """A digest per record key: equal digests mean equal pages."""
+    global _KNOWN
+    _KNOWN = ({}, _KNOWN[0])
     fp: dict[Key, str] = {}
     for a in site.agreements.values():
         fp.update(agreement_fingerprints(a))
@@ -48,8 +55,32 @@ def fingerprints(site: Site) -> dict[Key, str]:
     return fp
 
 
+def _determined_by(a: Agreement) -> tuple:
+    """What an agreement's fingerprints follow from: its files (front matter and text, by
+    digest), its documents, its relations and its status (itself worked out from them, the
+    reference day and its successors)."""
+    st = a.status
+    assert st is not None
+    return (a.id, a.source.data_digest, a.source.body_digest,
+            tuple((lang, src.data_digest, src.body_digest)
+                  for lang, src in sorted(a.translations.items())),
+            tuple((d.file, d.size) for d in a.documents), tuple(a.extended_by),
+            tuple(a.superseded_by),
+            (st.value, st.as_of, st.stated, st.stated_on, st.until, st.by))
+
+
 def agreement_fingerprints(a: Agreement) -> dict[Key, str]:
     """The record keys of one agreement: all of it, what lists show, what data files show."""
+    key = _determined_by(a)
+    now, before = _KNOWN
+    found = now.get(key) or before.get(key)
+    if found is None:
+        found = _agreement_fingerprints(a)
+    now[key] = found
+    return found
+
+
+def _agreement_fingerprints(a: Agreement) -> dict[Key, str]:
     st = a.status
     files = [("", a.source)] + sorted(a.translations.items())
     data = [(lang, src.data_digest) for lang, src in files]

@@ -11,6 +11,7 @@ tests hold it to that.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -91,6 +92,28 @@ def _sha1(data: bytes) -> str:
 
 
 @dataclass
+class Inputs:
+    """The digests of what an update reads, taken before it reads anything."""
+
+    roots: list[Path]
+    surroundings: tuple[str, History | None]  # templates and code, git history
+    options: tuple[dt.date, str | None]       # reference day, public URL
+    salt: tuple[str, ...]                     # versions of the code and of Pagefind
+
+    @functools.cached_property
+    def stamps(self) -> str:
+        """By what the system says of each file (cheap)."""
+        return inputs.digest(self.roots, self.surroundings[0], *self.options,
+                             self.surroundings[1], *self.salt)
+
+    @functools.cached_property
+    def contents(self) -> str:
+        """By the bytes of each file (reads them all)."""
+        return inputs.content_digest(self.roots, self.surroundings[0], *self.options,
+                                     self.surroundings[1], *self.salt)
+
+
+@dataclass
 class _State:
     """What an update worked from, for the next one to tell a text edit from the rest."""
 
@@ -106,6 +129,14 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
                       history: History | None) -> str:
     """What page `key` shows, its templates and code, and the commits listed on it."""
     changed_by = history.of(views.history_paths(key)) if history else []
+    if key[0] == "agreement" and views.memo.context(key[2]) is not None:
+        # Most pages are agreements': what they show is their context and that of the
+        # agreements they name (see accordi.memo), already worked out for the lists.
+        a = views.site.agreements[key[2]]
+        related = a.extends + a.supersedes + a.extended_by + a.superseded_by
+        return _sha1(repr((key, environment, changed_by, fp["frame",],
+                           views.memo.context(a.id),
+                           [views.memo.context(x) for x in related])).encode())
     return deps.page_fingerprint(fp, key, deps.dependencies(views.site, key),
                                  environment + repr(changed_by))
 
@@ -186,13 +217,10 @@ class SiteBuilder:
         return (_environment(self.paths.templates, LOCALES),
                 read_history(self.paths.content) if self.history else None)
 
-    def inputs(self) -> tuple[str, tuple[str, History | None]]:
-        """A digest of everything the next update reads (see `accordi.inputs`), and the
-        surroundings it was taken with, for that update."""
-        surroundings = self.surroundings()
-        return inputs.digest([self.paths.content, self.paths.assets], surroundings[0],
-                             self.as_of, self.base_url, surroundings[1], code_version(),
-                             search_version()), surroundings
+    def inputs(self) -> Inputs:
+        """What the next update reads, as `accordi.inputs` digests it."""
+        return Inputs([self.paths.content, self.paths.assets], self.surroundings(),
+                      (self.as_of, self.base_url), (code_version(), search_version()))
 
     def intact(self) -> bool:
         """Every file of the last build is still in the output as it was published."""

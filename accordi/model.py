@@ -7,6 +7,7 @@ Language twins are linked by id; a missing translation is recorded, never papere
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -446,7 +447,8 @@ class _Builder:
             body=self.body(src, self.settings.source_lang))
 
     def link_translations(self, agreements: dict[str, Agreement]) -> None:
-        by_file = {(a.source.path.parent, a.id): a for a in agreements.values()}
+        # By folder and id, as text: hashing a million Path objects is slow.
+        by_file = {(os.path.dirname(a.source.path), a.id): a for a in agreements.values()}
         for lang, twins in sorted(self.raw.translations.items()):
             if lang not in self.settings.languages:
                 for src in twins:
@@ -455,7 +457,7 @@ class _Builder:
                 continue
             for src in twins:
                 stem = LANG_FILE.match(src.path.name)["stem"]
-                a = by_file.get((src.path.parent, stem))
+                a = by_file.get((os.path.dirname(src.path), stem))
                 if a is None:
                     source_name = f"{stem}.{self.settings.source_lang}.md"
                     if (src.path.parent / source_name).exists():

@@ -13,7 +13,7 @@ from . import manifest, search
 from .cache import BuildCache
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
-from .incremental import SiteBuilder
+from .incremental import Inputs, SiteBuilder
 from .model import Site
 from .publish import Staging
 from .search import SearchReport
@@ -43,8 +43,9 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
           workers: int = 1, history: bool = True) -> BuildReport:
     """Build the site into `paths.output`; raise ContentFailure, leaving output intact.
 
-    With a cache, a build whose inputs are all as the last good build found them, into an
-    output folder still as that build left it, stops there (see `accordi.inputs`).
+    With a cache, a build whose inputs are all as the last good build found them (by the
+    files' stamps, else by their bytes), into an output folder still as that build left it,
+    stops there (see `accordi.inputs`).
 
     Files whose bytes did not change are hard-linked from the previous output, so they keep
     their modification time and a deploy by rsync or object-storage sync skips them.
@@ -58,19 +59,22 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                               history=history)
         staging = Staging(paths.output)
         try:
-            key, surroundings = builder.inputs()
+            reads = builder.inputs()
             where = str(paths.output.absolute())
             last = store.get("builds", where) if store else None
-            if last and last["inputs"] == key and builder.intact() and _holds_only(
-                    paths.output, set(builder.published)):
+            if store and last and _nothing_to_do(builder, reads, last, paths.output):
                 # Nothing the build reads changed, and the output is as it was published.
+                if last.get("stamps") != reads.stamps:  # only touched: by stamps next time
+                    store.put("builds", where, {**last, "stamps": reads.stamps})
                 staging.abort()
                 files = {p: v[2] for p, v in builder.published.items()
                          if p.startswith(search.SEARCH_BUNDLE + "/")}
                 return BuildReport(0, len(builder.published), time.perf_counter() - started,
                                    last["warnings"], search.report(paths.output, files),
                                    True, 0, True)
-            changes = builder.update(sink=staging.write, surroundings=surroundings)
+            if store:
+                _ = reads.contents  # before reading: an edit from now on is seen next time
+            changes = builder.update(sink=staging.write, surroundings=reads.surroundings)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
             # The search index is made from the record pages: a shard is kept as it is
@@ -108,7 +112,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             if store and not notes:
                 # Not after writing the list of addresses: the build reads it too, so the
                 # next one must look again.
-                store.put("builds", where, {"inputs": key, "warnings": changes.warnings})
+                store.put("builds", where, {"stamps": reads.stamps, "contents": reads.contents,
+                                            "warnings": changes.warnings})
         except BaseException:
             staging.abort()
             raise
@@ -118,6 +123,14 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
     return BuildReport(changes.rendered, len(builder.published),
                        time.perf_counter() - started, changes.warnings + notes, found,
                        not made, len(made))
+
+
+def _nothing_to_do(builder: SiteBuilder, found: Inputs, last: dict, output: Path) -> bool:
+    """The last good build into `output` read the same inputs (by the files' stamps, else
+    by their bytes), and the folder still holds what it published, as it published it."""
+    if not (builder.intact() and _holds_only(output, set(builder.published))):
+        return False
+    return found.stamps == last.get("stamps") or found.contents == last.get("contents")
 
 
 def _holds_only(folder: Path, files: set[str]) -> bool:

@@ -1,8 +1,9 @@
 """A build whose inputs did not change stops before reading them, and only then.
 
-Every kind of input (content, a file's times alone, templates, assets, the reference day,
-the public URL, the git history) and every change to the output must send the build the
-full way, with the result of a fresh build.
+Every kind of input (content, templates, assets, the reference day, the public URL, the git
+history) and every change to the output must send the build the full way, with the result
+of a fresh build. Files whose times alone changed (a checkout of another branch and back)
+are found unchanged by their bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline
+from accordi import inputs, pipeline
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.incremental import SiteBuilder
 from tests.conftest import make_site
@@ -56,11 +57,40 @@ def test_nothing_changed_so_nothing_is_read_or_written(tmp_path, monkeypatch):
     assert pipeline.build(paths, AS_OF, URL).inputs_unchanged
 
 
-def _touch(paths: Paths) -> dict:
+def _touch(paths: Paths) -> None:
     target = paths.content / "agreements/lisbona-2021.it.md"
     st = target.stat()
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def _same_size_and_times(target: Path, old: str, new: str) -> dict:
+    """An edit that keeps the file's size and times (its change time and inode stay
+    different, which is what the stamps see)."""
+    assert len(old) == len(new)
+    st = target.stat()
+    target.write_text(target.read_text().replace(old, new, 1))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     return {}
+
+
+def test_files_only_touched_are_found_unchanged_by_their_bytes(tmp_path, monkeypatch):
+    paths = _paths(tmp_path, make_site(tmp_path))
+    pipeline.build(paths, AS_OF, URL)
+    before = stamps(paths.output)
+    for path in paths.content.rglob("*"):
+        os.utime(path)
+    _touch(paths)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the content was read")
+
+    monkeypatch.setattr(SiteBuilder, "update", no_reading)
+    read = []
+    digest = inputs.content_digest
+    monkeypatch.setattr(inputs, "content_digest", lambda *a: read.append(1) or digest(*a))
+    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged and read == [1]
+    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged and read == [1]  # by stamps
+    assert stamps(paths.output) == before
 
 
 def _edit(rel: str, old: str, new: str):
@@ -83,7 +113,8 @@ def _output(change):
 
 
 CHANGES = {
-    "a file's times alone": _touch,
+    "a file's bytes, with its size and times kept": lambda paths: _same_size_and_times(
+        paths.content / "agreements/lisbona-2021.it.md", "hanno firmato", "hanno siglato"),
     "content": _edit("content/agreements/lisbona-2021.it.md", "hanno firmato",
                      "hanno sottoscritto"),
     "a template": _edit("templates/base.html", "<main", "<!-- x --><main"),

@@ -261,9 +261,15 @@ class Dataset:
 
     def record(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """A JSON record: the row, plus its rows of the nested tables (without the link).
-        Only agreements have nested tables."""
+        Only agreements have nested tables (their records are kept with them)."""
+        if table != "agreements":
+            return dict(row)
+        return self.memo.get("json-record", self.memo.context(row["id"]),
+                             lambda: self._agreement_record(row))
+
+    def _agreement_record(self, row: dict[str, Any]) -> dict[str, Any]:
         out = dict(row)
-        for child in self.children(table):
+        for child in self.children("agreements"):
             out[child.name] = [{k: v for k, v in r.items() if k != "agreement_id"}
                                for r in self.own[row["id"]][child.name]]
         return out
