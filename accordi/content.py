@@ -9,8 +9,10 @@ tree is still checked in the same run.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -94,35 +96,89 @@ class FileCache:
         self.store = store  # second level, on disk, by content hash
         self.seen: set[Path] = set()      # the files of the latest read
         self.reparsed: set[Path] = set()  # those of them read again (new or changed)
+        self._wanted: list[tuple[Path, Path, Callable, str]] | None = None  # see prefetch
 
-    def load(self, path: Path, errors: ErrorCollector, parse, tag: str = "") -> Source | None:
-        """`parse(path, collector)` through the cache, replaying its diagnostics."""
+    def _lookup(self, path: Path, root: Path, tag: str) -> tuple[tuple, tuple | None, str]:
+        """(the file's stat signature, its entry if still valid or on disk, its disk key)."""
         try:
             st = path.stat()
             signature = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
             signature = (0, 0, 0)
         entry = self._entries.get(path)
-        if entry is None or entry[0] != signature:
-            entry = None
-            key = ""
-            if self.store is not None:
-                try:
-                    key = digest("parsed", tag, str(path), str(errors.root), path.read_bytes())
-                except OSError:
-                    key = ""
-                cached = self.store.get("parsed", key) if key else None
-                if cached is not None:
-                    entry = (signature, *cached)
-            if entry is None:
-                local = ErrorCollector(errors.root)
-                entry = (signature, parse(path, local), local.errors)
-                if key:
-                    self.store.put("parsed", key, entry[1:])
-            self._entries[path] = entry
-            self.reparsed.add(path)
+        if entry is not None and entry[0] == signature:
+            return signature, entry, ""
+        key = ""
+        if self.store is not None:
+            try:
+                key = digest("parsed", tag, str(path), str(root), path.read_bytes())
+            except OSError:
+                key = ""
+            cached = self.store.get("parsed", key) if key else None
+            if cached is not None:
+                return signature, self._keep(path, (signature, *cached)), key
+        return signature, None, key
+
+    def _keep(self, path: Path, entry: tuple) -> tuple:
+        self._entries[path] = entry
+        self.reparsed.add(path)
+        return entry
+
+    def load(self, path: Path, errors: ErrorCollector, parse, tag: str = "") -> Source | None:
+        """`parse(path, collector)` through the cache, replaying its diagnostics."""
+        if self._wanted is not None:  # planning a prefetch: only note what is asked for
+            self._wanted.append((path, errors.root, parse, tag))
+            return None
+        signature, entry, key = self._lookup(path, errors.root, tag)
+        if entry is None:
+            local = ErrorCollector(errors.root)
+            entry = self._keep(path, (signature, parse(path, local), local.errors))
+            if key:
+                self.store.put("parsed", key, entry[1:])
         errors.errors.extend(entry[2])
         return entry[1]
+
+    def prefetch(self, walk: Callable[[FileCache], object], workers: int) -> int:
+        """Parse in `workers` processes the files `walk` would load that no cache holds.
+
+        `walk(self)` runs once as a rehearsal, loading nothing, to learn which files the
+        read will ask for; the read itself then finds them all here. Returns how many
+        files were parsed (none below PREFETCH_FROM, where starting processes costs more
+        than it saves).
+        """
+        global _PREFETCH
+        self._wanted = wanted = []
+        try:
+            walk(self)
+        finally:
+            self._wanted = None
+        todo = []
+        for path, root, parse, tag in wanted:
+            signature, entry, key = self._lookup(path, root, tag)
+            if entry is None:
+                todo.append((path, root, parse, signature, key))
+        if len(todo) < PREFETCH_FROM or workers <= 1 or os.name != "posix":
+            return 0
+        _PREFETCH = todo
+        try:
+            context = multiprocessing.get_context("fork")
+            size = max(16, len(todo) // (workers * 8))
+            chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+            with context.Pool(workers) as pool:
+                for done in pool.imap_unordered(_parse_some, chunks):
+                    for i, source, problems in done:
+                        path, _, _, signature, key = todo[i]
+                        entry = self._keep(path, (signature, source, problems))
+                        if key and self.store is not None:
+                            self.store.put("parsed", key, entry[1:])
+        finally:
+            _PREFETCH = None
+        return len(todo)
+
+    @property
+    def empty(self) -> bool:
+        """No file was read yet."""
+        return not self._entries
 
     def start(self) -> None:
         """A new read of the tree begins."""
@@ -133,6 +189,20 @@ class FileCache:
         for path in set(self._entries) - seen:
             del self._entries[path]
         self.seen = seen
+
+
+PREFETCH_FROM = 256  # files to parse
+# The files a prefetch parses, for the forked processes (inherited, never pickled).
+_PREFETCH: list[tuple[Path, Path, Callable, tuple, str]] | None = None
+
+
+def _parse_some(indices: range) -> list[tuple[int, Source | None, list]]:
+    out = []
+    for i in indices:
+        path, root, parse, _, _ = _PREFETCH[i]
+        local = ErrorCollector(root)
+        out.append((i, parse(path, local), local.errors))
+    return out
 
 
 def _read(path: Path, errors: ErrorCollector) -> str | None:
@@ -290,10 +360,22 @@ def read_documents(root: Path, errors: ErrorCollector) -> dict[str, Path]:
 
 
 def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
-                 cache: FileCache | None = None) -> RawContent:
-    """Read and validate every file under `root` (unchanged files come from `cache`)."""
+                 cache: FileCache | None = None, workers: int = 1) -> RawContent:
+    """Read and validate every file under `root` (unchanged files come from `cache`; many
+    changed ones are parsed in `workers` processes first)."""
     cache = cache or FileCache()
     cache.start()
+    if workers > 1 and cache.empty:  # a first read: most files are to be parsed
+        cache.prefetch(lambda c: _read_tree(root, ErrorCollector(root), source_lang, c),
+                       workers)
+    raw, seen = _read_tree(root, errors, source_lang, cache)
+    cache.forget_missing(seen)
+    return raw
+
+
+def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: FileCache
+               ) -> tuple[RawContent, set[Path]]:
+    """Walk the tree, loading each file through `cache`; (the content, the files read)."""
     seen: set[Path] = set()
 
     def cached(path: Path, kind: str, markdown: bool = False, foreign=None) -> Source | None:
@@ -379,8 +461,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
         else:
             raw.failed.add(path)
     raw.documents = read_documents(root, errors)
-    cache.forget_missing(seen)
-    return raw
+    return raw, seen
 
 
 def _sub_marks(marked: Marked, index: int) -> dict[tuple, int]:

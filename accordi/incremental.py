@@ -178,7 +178,8 @@ class SiteBuilder:
     def read(self) -> tuple[RawContent, ErrorCollector]:
         """Read and validate every content file (unchanged ones from the caches)."""
         errors = ErrorCollector(self.paths.content)
-        return read_content(self.paths.content, errors, cache=self.files), errors
+        return read_content(self.paths.content, errors, cache=self.files,
+                            workers=self.workers), errors
 
     def load(self, read: tuple[RawContent, ErrorCollector] | None = None
              ) -> tuple[Site | None, ErrorCollector]:

@@ -9,6 +9,8 @@ from pathlib import Path
 from accordi import pipeline
 from accordi.cache import BuildCache
 from accordi.config import Paths
+from accordi.content import FileCache, read_content
+from accordi.errors import ErrorCollector
 from bench.generate import generate
 from tests.conftest import make_site
 
@@ -26,6 +28,31 @@ def test_a_parallel_build_is_byte_identical_to_a_one_process_build(tmp_path):
     two = pipeline.build(Paths(content=content, output=tmp_path / "two"), AS_OF, workers=2)
     assert one.pages == two.pages > 120
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_files_parsed_in_processes_read_as_in_one(tmp_path, monkeypatch):
+    """A first read of a large tree parses its files in processes: the content, and every
+    mistake with its file and line, are what one process finds."""
+    content = generate(150, tmp_path / "content")
+    broken = sorted((content / "agreements").rglob("*.it.md"))[:2]
+    broken[0].write_text(broken[0].read_text().replace("type: ", "type: [", 1))
+    broken[1].write_text(broken[1].read_text() + "\n[clic](javascript:alert(1))\n")
+    parsed = []
+    prefetch = FileCache.prefetch
+    monkeypatch.setattr(FileCache, "prefetch",
+                        lambda self, *a: parsed.append(prefetch(self, *a)) or parsed[-1])
+    reports = {}
+    for workers in (1, 2):
+        errors = ErrorCollector(content)
+        raw = read_content(content, errors, cache=FileCache(), workers=workers)
+        reports[workers] = (errors.report(), len(raw.agreements),
+                            sorted(map(str, raw.failed)),
+                            [(s.path, s.data, s.body) for s in raw.agreements])
+    assert parsed == [300 + 7 + 2 + 2]  # every file, in processes, with two of them
+    assert reports[1] == reports[2]
+    report = reports[1][0]
+    assert reports[1][1] == 149 and f"{broken[0].name}:5: error: YAML syntax error" in report
+    assert f"{broken[1].name}:" in report and "javascript:" in report
 
 
 def test_a_warm_build_renders_nothing_and_keeps_unchanged_files(tmp_path):
