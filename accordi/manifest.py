@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,31 @@ def manifest_path(content: Path) -> Path:
 
 
 def read(content: Path, errors: ErrorCollector) -> list[Entry] | None:
-    """The manifest's entries; None when the content has no manifest yet."""
+    """The manifest's entries; None when the content has no manifest yet.
+
+    A site lists tens of thousands of addresses and each build looks twice (the live server
+    after every edit): the file is read again only when it changed.
+    """
+    global _READ
     file = manifest_path(content)
-    if not file.is_file():
+    try:
+        st = file.stat()
+    except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    signature = (str(file), str(errors.root), st.st_mtime_ns, st.st_size, st.st_ino)
+    if _READ is None or _READ[0] != signature:
+        local = ErrorCollector(errors.root)
+        _READ = (signature, _entries(file, local), local.errors)
+    errors.errors.extend(_READ[2])
+    return _READ[1]
+
+
+_READ: tuple[tuple, list[Entry], list] | None = None
+
+
+def _entries(file: Path, errors: ErrorCollector) -> list[Entry]:
     entries: list[Entry] = []
     first: dict[str, int] = {}
     for number, raw in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
