@@ -75,10 +75,17 @@ class BuildCache:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
-    def put(self, table: str, key: str, value) -> None:
-        """Remember a value (written on `flush`)."""
+    def put(self, table: str, key: str, value, flush: bool = False) -> None:
+        """Remember a value (written on `flush`; with `flush`, as soon as many are waiting,
+        which a process that hands its values to another must not ask for)."""
         self._pending.setdefault(table, []).append(
             (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        if flush:
+            self._flush_when_full()
+
+    def _flush_when_full(self) -> None:
+        if sum(map(len, self._pending.values())) > FLUSH_EVERY:
+            self.flush()  # a large build would otherwise hold every value until the end
 
     def flush(self) -> None:
         """Write pending values in one transaction."""
@@ -100,8 +107,7 @@ class BuildCache:
         """Values another process computed, to write on `flush`."""
         for table, key, value in rows:
             self._pending.setdefault(table, []).append((key, value))
-        if sum(map(len, self._pending.values())) > FLUSH_EVERY:
-            self.flush()  # a large build would otherwise hold every page's HTML until the end
+        self._flush_when_full()
 
     def manifest(self, output: str) -> dict[str, tuple[str, str, int, str]]:
         """What the last build published in `output`: path -> (fingerprint, digest, size,

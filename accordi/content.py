@@ -60,6 +60,15 @@ class Source:
         _ = self.data_digest, self.body_digest
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The body goes as UTF-8 bytes, encoded here: pickling the text itself would leave
+        # a UTF-8 copy of it inside the string (CPython keeps one once it is asked for),
+        # doubling what a large site's texts take in memory.
+        return {**self.__dict__, "body": self.body.encode("utf-8")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, body=state["body"].decode("utf-8"))
+
 
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
@@ -134,7 +143,7 @@ class FileCache:
             local = ErrorCollector(errors.root)
             entry = self._keep(path, (signature, parse(path, local), local.errors))
             if key:
-                self.store.put("parsed", key, entry[1:])
+                self.store.put("parsed", key, entry[1:], flush=True)
         errors.errors.extend(entry[2])
         return entry[1]
 
@@ -170,7 +179,7 @@ class FileCache:
                         path, _, _, signature, key = todo[i]
                         entry = self._keep(path, (signature, source, problems))
                         if key and self.store is not None:
-                            self.store.put("parsed", key, entry[1:])
+                            self.store.put("parsed", key, entry[1:], flush=True)
         finally:
             _PREFETCH = None
         return len(todo)

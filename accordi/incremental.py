@@ -10,6 +10,8 @@ tests hold it to that.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import functools
 import gc
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, inputs, manifest, outputs
+from . import deps, inputs, manifest, model, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import LANG_FILE, FileCache, RawContent, Source, read_content
@@ -28,7 +30,7 @@ from .errors import ErrorCollector
 from .history import History, read_history
 from .i18n import LOCALES, strings
 from .memo import Memo
-from .model import Body, Site, build_site, split_parts
+from .model import Body, Site, build_site
 from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .search import version as search_version
@@ -350,9 +352,7 @@ class SiteBuilder:
             if (old is None or old.path != path or old.data_digest != src.data_digest
                     or old.body_line != src.body_line):
                 return None
-            summary, text = split_parts(src.body)
-            swaps.append((a, m["lang"], src, Body(m["lang"], summary, text, src.body_line,
-                                                  path)))
+            swaps.append((a, m["lang"], src, Body.of(m["lang"], src)))
         fp = dict(last.fp)
         for a, lang, src, body in swaps:
             if lang == site.settings.source_lang:
@@ -396,6 +396,17 @@ class SiteBuilder:
         self._last = state
         return changes
 
+    def release(self) -> None:
+        """Forget what only a later update would reuse (the site, the memo, the parsed
+        files), and hand the memory back to the system: a one-off build calls this before
+        the search indexer, which needs memory of its own."""
+        self._last, self.memo, self.files = None, Memo(), FileCache(self.store)
+        model.forget()
+        manifest.forget()
+        gc.collect()
+        with contextlib.suppress(OSError, AttributeError):  # glibc keeps freed pages else
+            ctypes.CDLL(None).malloc_trim(0)
+
     def kept(self, tag: str, published: dict | None = None) -> list[str]:
         """The previous build's files made under `tag`, if there are any and all are intact
         (during an update the previous build is `published`, after it `previous`)."""
@@ -430,29 +441,50 @@ class SiteBuilder:
 
     def _render(self, views: Views, renderer: PageRenderer, todo: list):
         """(output path, bytes) of every page to render: in processes when it pays."""
-        work = [(key, out) for key, out, _ in todo]
-        if self.workers <= 1 or len(work) < PARALLEL_FROM or os.name != "posix":
-            for key, out in work:
-                yield out, renderer.render(views.make(key)).encode("utf-8")
+        def here(key: PageKey, out: str) -> tuple[str, bytes]:
+            return out, renderer.render(views.make(key)).encode("utf-8")
+
+        # The agreements' pages (most of a site, and nearly all of its Markdown) go to the
+        # processes; the other pages, lists of agreements, are made here meanwhile, so that
+        # what they keep of each agreement is in this process's memo, for the next update,
+        # and not copied into every process.
+        records = [(key, out) for key, out, _ in todo if key[0] == "agreement"]
+        lists = [(key, out) for key, out, _ in todo if key[0] != "agreement"]
+        if self.workers <= 1 or len(records) < PARALLEL_FROM or os.name != "posix":
+            for key, out in lists + records:
+                yield here(key, out)
             return
         global _WORKER
         _WORKER = (views, renderer)
         if self.store:
             self.store.close()  # each process opens its own connection
         # Both languages of a record in one chunk: they share its Markdown.
-        work.sort(key=lambda item: (item[0][0], item[0][2] or "", item[0][1]))
-        size = max(8, len(work) // (self.workers * 8))
-        chunks = [work[i:i + size] for i in range(0, len(work), size)]
+        records.sort(key=lambda item: (item[0][2] or "", item[0][1]))
+        size = max(8, len(records) // (self.workers * 8))
+        chunks = [records[i:i + size] for i in range(0, len(records), size)]
         context = multiprocessing.get_context("fork")
         # The workers share the parent's memory until they write to it; the collector
         # would write to every object it looks at, so the parent's objects are set aside.
         gc.freeze()
         try:
             with context.Pool(self.workers) as pool:
-                for pages, pending in pool.imap(_render_chunk, chunks):
-                    if self.store:
-                        self.store.add_pending(pending)
-                    yield from pages
+                results = pool.imap(_render_chunk, chunks)
+
+                def done(wait: bool):
+                    """Pages the processes finished (all of them, with `wait`)."""
+                    while True:
+                        try:
+                            pages, pending = results.next(None if wait else 0)
+                        except (StopIteration, multiprocessing.TimeoutError):
+                            return
+                        if self.store:
+                            self.store.add_pending(pending)
+                        yield from pages
+
+                for key, out in lists:
+                    yield here(key, out)
+                    yield from done(wait=False)  # so that finished pages do not pile up
+                yield from done(wait=True)
         finally:
             _WORKER = None
             gc.unfreeze()

@@ -152,6 +152,12 @@ def published(site: Site) -> frozenset[str]:
 _PUBLISHED: tuple[Site, frozenset[str]] | None = None
 
 
+def forget() -> None:
+    """Drop the site kept for the next question (see `published`)."""
+    global _PUBLISHED
+    _PUBLISHED = None
+
+
 def check(site: Site, content: Path, errors: ErrorCollector) -> None:
     """Report every recorded address that the site would stop serving."""
     moved = {r.path for r in redirects(site, errors)}

@@ -19,7 +19,7 @@ from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
 from .schema import is_id
 from .status import Status, derive
-from .text import split_body
+from .text import Offsets, split_spans
 
 Text = dict[str, str]  # language -> text
 
@@ -80,13 +80,32 @@ class StatedStatus:
 
 @dataclass
 class Body:
-    """One language's Markdown: the summary and the text (articles), with where they start."""
+    """One language's Markdown: the summary and the text (articles), with where they start.
+
+    Both are read out of the file's body as the parsed file holds it, so that a site's texts
+    are held in memory once, not twice.
+    """
 
     lang: str
-    summary: str
-    text: str
+    source: str                   # the whole body of the file
+    spans: tuple[Offsets, Offsets]  # where the summary and the text lie in it
     line: int
     path: Path
+
+    @classmethod
+    def of(cls, lang: str, src: Source) -> Body:
+        """The body of a parsed file."""
+        return cls(lang, src.body, split_parts(src.body), src.body_line, src.path)
+
+    @property
+    def summary(self) -> str:
+        start, end = self.spans[0]
+        return self.source[start:end]
+
+    @property
+    def text(self) -> str:
+        start, end = self.spans[1]
+        return self.source[start:end]
 
 
 @dataclass
@@ -214,6 +233,14 @@ class _PerFile:
 _FACTS = _PerFile()
 
 
+def forget() -> None:
+    """Drop what is kept from one build to the next (facts per file, split bodies), for a
+    process that builds once."""
+    _FACTS.begin()
+    _FACTS.begin()
+    split_parts.cache_clear()
+
+
 class _Builder:
     """Turns RawContent into a Site, reporting every cross-file problem."""
 
@@ -331,8 +358,7 @@ class _Builder:
 
     def body(self, src: Source, lang: str) -> Body:
         # The body's own mistakes were reported when its file was read.
-        summary, text = split_parts(src.body)
-        return Body(lang, summary, text, src.body_line, src.path)
+        return Body.of(lang, src)
 
     def agreements(self, partners: dict[str, Partner], themes: dict[str, Theme]
                    ) -> dict[str, Agreement]:
@@ -537,9 +563,9 @@ class _Builder:
 
 
 @lru_cache(maxsize=1 << 16)
-def split_parts(body: str) -> tuple[str, str]:
-    """`split_body`, remembered: the live server splits every body again after each edit."""
-    return split_body(body)
+def split_parts(body: str) -> tuple[Offsets, Offsets]:
+    """`split_spans`, remembered: the live server splits every body again after each edit."""
+    return split_spans(body)
 
 
 def _known(where: str, known: dict, wrong: str) -> str:

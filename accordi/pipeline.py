@@ -77,6 +77,7 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             changes = builder.update(sink=staging.write, surroundings=reads.surroundings)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
+            builder.release()
             # The search index is made from the record pages: a shard is kept as it is
             # when none of its pages changed.
             shards = search.plan({p: builder.published[p][1] for p in builder.searchable})

@@ -98,14 +98,36 @@ def headings(body: str, first_line: int) -> list[Heading]:
     return out
 
 
-def split_body(body: str) -> tuple[str, str]:
-    """(summary, text): the prose before the first `##` heading, and the rest."""
+Offsets = tuple[int, int]  # start and end of a part of a text
+
+
+def _stripped(body: str, start: int, end: int) -> Offsets:
+    """Where `body[start:end].strip()` lies in `body`."""
+    part = body[start:end]
+    kept = part.strip()
+    if not kept:
+        return (start, start)
+    first = start + len(part) - len(part.lstrip())
+    return (first, first + len(kept))
+
+
+def split_spans(body: str) -> tuple[Offsets, Offsets]:
+    """Where the summary (the prose before the first `##` heading) and the text (the rest)
+    lie in `body`, each without its surrounding blank space."""
     lines = body.splitlines(keepends=True)
     fenced = _fenced_lines(body)
+    offset = 0
     for i, line in enumerate(lines):
         if line.startswith("## ") and i not in fenced:
-            return "".join(lines[:i]).strip(), "".join(lines[i:]).strip()
-    return body.strip(), ""
+            return _stripped(body, 0, offset), _stripped(body, offset, len(body))
+        offset += len(line)
+    return _stripped(body, 0, len(body)), (len(body), len(body))
+
+
+def split_body(body: str) -> tuple[str, str]:
+    """(summary, text): the prose before the first `##` heading, and the rest."""
+    (a, b), (c, d) = split_spans(body)
+    return body[a:b], body[c:d]
 
 
 @dataclass

@@ -27,7 +27,7 @@ from accordi.config import Paths
 from accordi.errors import ContentFailure
 from accordi.render import PageRenderer
 from accordi.routes import Router
-from accordi.text import INLINE_PATTERNS, Renderer, TextTooDeep
+from accordi.text import INLINE_PATTERNS, Renderer, TextTooDeep, split_body
 from accordi.views import Views
 from tests.conftest import FIGURES, FIXTURE
 
@@ -323,3 +323,29 @@ def test_the_shortcut_knows_every_inline_pattern():
     assert "accordi_plain_text" in Renderer()._md.treeprocessors
     patterns = Renderer()._md.inlinePatterns
     assert len(patterns) == len(INLINE_PATTERNS) and all(p in patterns for p in INLINE_PATTERNS)
+
+
+def _split_by_joining(body: str) -> tuple[str, str]:
+    """The summary and text as joined lines, the obvious way."""
+    lines = body.splitlines(keepends=True)
+    fenced, inside = set(), False
+    for i, line in enumerate(lines):
+        if line.strip().startswith(("```", "~~~")):
+            inside = not inside
+        elif inside:
+            fenced.add(i)
+    for i, line in enumerate(lines):
+        if line.startswith("## ") and i not in fenced:
+            return "".join(lines[:i]).strip(), "".join(lines[i:]).strip()
+    return body.strip(), ""
+
+
+@FUZZ
+@given(body=st.one_of(markdown, st.lists(st.sampled_from(
+    ["## Art. 1", "testo", "", "  ", "\t", "```", "## dentro", "~~~", "\u2003", "\r"]),
+    max_size=12).map("\n".join)))
+def test_a_body_splits_where_its_first_heading_is(body):
+    """Summary and text are read out of the body by offsets: the same parts as joining
+    its lines."""
+    assert split_body(body) == _split_by_joining(body)
+    RUNS["split"] += 1
