@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
-import functools
 import gc
 import hashlib
 import multiprocessing
@@ -22,13 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, inputs, manifest, model, outputs
+from . import deps, manifest, model, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import LANG_FILE, FileCache, RawContent, Source, read_content
 from .errors import ErrorCollector
 from .history import History, read_history
 from .i18n import LOCALES, strings
+from .inputs import Inputs
 from .memo import Memo
 from .model import Body, Site, build_site
 from .render import PageRenderer
@@ -91,28 +91,6 @@ def _copy_tree(source: Path, prefix: str) -> dict[str, bytes]:
 
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
-
-
-@dataclass
-class Inputs:
-    """The digests of what an update reads, taken before it reads anything."""
-
-    roots: list[Path]
-    surroundings: tuple[str, History | None]  # templates and code, git history
-    options: tuple[dt.date, str | None]       # reference day, public URL
-    salt: tuple[str, ...]                     # versions of the code and of Pagefind
-
-    @functools.cached_property
-    def stamps(self) -> str:
-        """By what the system says of each file (cheap)."""
-        return inputs.digest(self.roots, self.surroundings[0], *self.options,
-                             self.surroundings[1], *self.salt)
-
-    @functools.cached_property
-    def contents(self) -> str:
-        """By the bytes of each file (reads them all)."""
-        return inputs.content_digest(self.roots, self.surroundings[0], *self.options,
-                                     self.surroundings[1], *self.salt)
 
 
 @dataclass

@@ -12,9 +12,11 @@ history. They are taken first, so an edit made while a build runs is seen next t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .history import History
@@ -88,3 +90,25 @@ def content_digest(roots: list[Path], environment: str, as_of: dt.date,
                    base_url: str | None, history: History | None, *salt: str) -> str:
     """The digest of a build's inputs by the bytes of each file, and of everything else."""
     return _digest(_bytes, roots, environment, as_of, base_url, history, *salt)
+
+
+@dataclass
+class Inputs:
+    """The digests of what an update reads, each taken when first asked for."""
+
+    roots: list[Path]
+    surroundings: tuple[str, History | None]  # templates and code, git history
+    options: tuple[dt.date, str | None]       # reference day, public URL
+    salt: tuple[str, ...]                     # versions of the code and of Pagefind
+
+    @functools.cached_property
+    def stamps(self) -> str:
+        """By what the system says of each file (cheap)."""
+        return digest(self.roots, self.surroundings[0], *self.options, self.surroundings[1],
+                      *self.salt)
+
+    @functools.cached_property
+    def contents(self) -> str:
+        """By the bytes of each file (reads them all)."""
+        return content_digest(self.roots, self.surroundings[0], *self.options,
+                              self.surroundings[1], *self.salt)

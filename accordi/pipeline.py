@@ -13,7 +13,8 @@ from . import manifest, search
 from .cache import BuildCache
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
-from .incremental import Inputs, SiteBuilder
+from .incremental import SiteBuilder
+from .inputs import Inputs
 from .model import Site
 from .publish import Staging
 from .search import SearchReport
