@@ -260,7 +260,7 @@ class SiteBuilder:
             self._compare(changes, current, spec.output, "",
                           renderer.render(spec).encode("utf-8"))
         self.searchable = searchable
-        self.addresses = views.addresses()
+        self.addresses = set(manifest.published(site))
         for name, plan in outputs.PRODUCERS:
             for f in plan(site, router, self.memo):
                 tag = f"{name}:" + _sha1(repr((

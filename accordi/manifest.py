@@ -141,11 +141,8 @@ def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect
 def published(site: Site) -> frozenset[str]:
     """Every page address the site publishes from its records (not redirects or notices)."""
     global _PUBLISHED
-    if _PUBLISHED is None or _PUBLISHED[0] is not site:  # asked twice per build
-        views = Views(site, Router("/"))
-        _PUBLISHED = (site, frozenset({"/"} | {
-            _address(views.output_of(k)) for k in views.page_keys()
-            if k[0] not in ("notfound", "root404")}))
+    if _PUBLISHED is None or _PUBLISHED[0] is not site:  # asked three times per build
+        _PUBLISHED = (site, frozenset(Views(site, Router("/")).addresses()))
     return _PUBLISHED[1]
 
 
