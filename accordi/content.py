@@ -29,17 +29,26 @@ LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 
 @dataclass
 class Source:
-    """One parsed content file: data with line marks, and the Markdown body if any."""
+    """One parsed content file: data with line marks, and the Markdown body if any.
+
+    The body is held as UTF-8: as a Python string, a text with one dash or quote beyond
+    Latin-1 takes two bytes a character, and a large site holds every text.
+    """
 
     path: Path
     marked: Marked
-    body: str = ""
+    utf8: bytes = b""  # the body
     body_line: int = 1
 
     @property
     def data(self) -> dict[str, Any]:
         """The parsed mapping."""
         return self.marked.data
+
+    @property
+    def body(self) -> str:
+        """The Markdown body."""
+        return self.utf8.decode("utf-8")
 
     def line(self, *path: Any) -> int:
         """Line of a key path in this file."""
@@ -53,21 +62,12 @@ class Source:
     @cached_property
     def body_digest(self) -> str:
         """Digest of the Markdown body."""
-        return _sha1(self.body)
+        return hashlib.sha1(self.utf8, usedforsecurity=False).hexdigest()
 
     def digested(self) -> Source:
         """Work out both digests now, so that they are kept with the parsed file."""
         _ = self.data_digest, self.body_digest
         return self
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The body goes as UTF-8 bytes, encoded here: pickling the text itself would leave
-        # a UTF-8 copy of it inside the string (CPython keeps one once it is asked for),
-        # doubling what a large site's texts take in memory.
-        return {**self.__dict__, "body": self.body.encode("utf-8")}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, body=state["body"].decode("utf-8"))
 
 
 def _sha1(text: str) -> str:
@@ -295,7 +295,7 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    return Source(path, marked, body, body_line).digested()
+    return Source(path, marked, body.encode("utf-8"), body_line).digested()
 
 
 def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:

@@ -82,30 +82,30 @@ class StatedStatus:
 class Body:
     """One language's Markdown: the summary and the text (articles), with where they start.
 
-    Both are read out of the file's body as the parsed file holds it, so that a site's texts
-    are held in memory once, not twice.
+    Both are read out of the file's body as the parsed file holds it (UTF-8), so that a
+    site's texts are held in memory once, and compactly.
     """
 
     lang: str
-    source: str                   # the whole body of the file
-    spans: tuple[Offsets, Offsets]  # where the summary and the text lie in it
+    source: bytes                   # the whole body of the file, in UTF-8
+    spans: tuple[Offsets, Offsets]  # where the summary and the text lie in it (bytes)
     line: int
     path: Path
 
     @classmethod
     def of(cls, lang: str, src: Source) -> Body:
         """The body of a parsed file."""
-        return cls(lang, src.body, split_parts(src.body), src.body_line, src.path)
+        return cls(lang, src.utf8, split_parts(src.utf8), src.body_line, src.path)
 
     @property
     def summary(self) -> str:
         start, end = self.spans[0]
-        return self.source[start:end]
+        return self.source[start:end].decode("utf-8")
 
     @property
     def text(self) -> str:
         start, end = self.spans[1]
-        return self.source[start:end]
+        return self.source[start:end].decode("utf-8")
 
 
 @dataclass
@@ -563,9 +563,13 @@ class _Builder:
 
 
 @lru_cache(maxsize=1 << 16)
-def split_parts(body: str) -> tuple[Offsets, Offsets]:
-    """`split_spans`, remembered: the live server splits every body again after each edit."""
-    return split_spans(body)
+def split_parts(utf8: bytes) -> tuple[Offsets, Offsets]:
+    """`split_spans` of a body in UTF-8, as offsets in its bytes; remembered: the live
+    server splits every body again after each edit."""
+    text = utf8.decode("utf-8")
+    (a, b), (c, d) = split_spans(text)
+    at = {i: len(text[:i].encode("utf-8")) for i in (a, b, c, d)}
+    return (at[a], at[b]), (at[c], at[d])
 
 
 def _known(where: str, known: dict, wrong: str) -> str:

@@ -24,11 +24,14 @@ from hypothesis import strategies as st
 
 from accordi import outputs, pipeline, schema
 from accordi.config import Paths
+from accordi.content import Source
 from accordi.errors import ContentFailure
+from accordi.model import Body
 from accordi.render import PageRenderer
 from accordi.routes import Router
 from accordi.text import INLINE_PATTERNS, Renderer, TextTooDeep, split_body
 from accordi.views import Views
+from accordi.yamlmarks import Marked
 from tests.conftest import FIGURES, FIXTURE
 
 # A fixed count, so that every run tries the same examples; ACCORDI_FUZZ_EXAMPLES explores more.
@@ -345,7 +348,10 @@ def _split_by_joining(body: str) -> tuple[str, str]:
     ["## Art. 1", "testo", "", "  ", "\t", "```", "## dentro", "~~~", "\u2003", "\r"]),
     max_size=12).map("\n".join)))
 def test_a_body_splits_where_its_first_heading_is(body):
-    """Summary and text are read out of the body by offsets: the same parts as joining
-    its lines."""
-    assert split_body(body) == _split_by_joining(body)
+    """Summary and text are read out of the body by offsets (of its characters, and of its
+    UTF-8 bytes as a parsed file holds it): the same parts as joining its lines."""
+    expected = _split_by_joining(body)
+    assert split_body(body) == expected
+    held = Body.of("it", Source(Path("x.it.md"), Marked({}, {}), body.encode("utf-8")))
+    assert (held.summary, held.text) == expected
     RUNS["split"] += 1
