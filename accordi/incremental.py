@@ -53,15 +53,6 @@ class Changes:
     rendered: int = 0                                       # pages rendered by this update
     text_only: bool = False  # only agreement texts changed: their pages alone were looked at
 
-    def add(self, path: str, data: bytes) -> None:
-        """A new or changed file: kept, or handed on so that a large build need not hold
-        every page in memory."""
-        if self.sink is None:
-            self.files[path] = data
-        else:
-            self.sink(path, data)
-            self.written.add(path)
-
     @property
     def warnings(self) -> list[str]:
         """Non-fatal diagnostics, formatted."""
@@ -122,12 +113,17 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
 
 
 # What forked workers render with (inherited from the parent, never pickled).
-_WORKER: tuple[Views, PageRenderer] | None = None
+_WORKER: tuple[Views, PageRenderer, SiteBuilder, Callable | None] | None = None
+
+_Verdict = tuple[str, int, bool, bytes | None]  # digest, size, as before, bytes to hand on
 
 
-def _render_chunk(chunk: list[tuple[PageKey, str]]) -> tuple[list[tuple[str, bytes]], list]:
-    views, renderer = _WORKER
-    pages = [(out, renderer.render(views.make(key)).encode("utf-8")) for key, out in chunk]
+def _render_chunk(chunk: list[tuple[PageKey, str]]) -> tuple[list[tuple[str, _Verdict]], list]:
+    """Render pages and judge them here: a new page goes straight to the sink, so that only
+    its digest travels back, and finished pages never pile up in the building process."""
+    views, renderer, builder, sink = _WORKER
+    pages = [(out, builder._verdict(out, renderer.render(views.make(key)).encode("utf-8"),
+                                    sink)) for key, out in chunk]
     pending = views.store.take_pending() if views.store is not None else []
     return pages, pending
 
@@ -252,8 +248,8 @@ class SiteBuilder:
             else:
                 todo.append((key, out, page_fp))
         fingerprints = {out: page_fp for _, out, page_fp in todo}
-        for out, data in self._render(views, renderer, todo):
-            self._compare(changes, current, out, fingerprints[out], data)
+        for out, verdict in self._render(views, renderer, todo, sink):
+            self._settle(changes, current, out, fingerprints[out], verdict)
         changes.rendered = len(todo)
         # Redirects at former addresses and notices at removed ones: few, always remade.
         for spec in manifest.extra_pages(site, views, self.paths.content):
@@ -359,8 +355,8 @@ class SiteBuilder:
             page_fp = _page_fingerprint(views, fp, key, state.environment, state.history)
             todo.append((key, out, page_fp))
         fingerprints = {out: page_fp for _, out, page_fp in todo}
-        for out, data in self._render(views, renderer, todo):
-            self._compare(changes, current, out, fingerprints[out], data)
+        for out, verdict in self._render(views, renderer, todo, sink):
+            self._settle(changes, current, out, fingerprints[out], verdict)
         changes.rendered = len(todo)
         for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
@@ -409,18 +405,40 @@ class SiteBuilder:
     def _compare(self, changes: Changes, current: dict, path: str, fingerprint: str,
                  data: bytes) -> None:
         """File `path` is new or changed, or has the same bytes as in the previous build."""
+        self._settle(changes, current, path, fingerprint, self._verdict(path, data,
+                                                                         changes.sink))
+
+    def _verdict(self, path: str, data: bytes, sink: Callable[[str, bytes], None] | None
+                 ) -> _Verdict:
+        """Whether file `path` has the same bytes as in the previous build; a changed one
+        is handed to `sink` at once, if there is one."""
         digest, previous = _sha1(data), self.published.get(path)
         if previous and previous[1] == digest and self._intact(path):
-            current[path] = self._known[path] = (fingerprint, digest, len(data), previous[3])
-            changes.unchanged.add(path)
-        else:
-            current[path] = self._known[path] = (fingerprint, digest, len(data), "")
-            changes.add(path, data)
+            return digest, len(data), True, None
+        if sink is not None:
+            sink(path, data)
+            return digest, len(data), False, None
+        return digest, len(data), False, data
 
-    def _render(self, views: Views, renderer: PageRenderer, todo: list):
-        """(output path, bytes) of every page to render: in processes when it pays."""
-        def here(key: PageKey, out: str) -> tuple[str, bytes]:
-            return out, renderer.render(views.make(key)).encode("utf-8")
+    def _settle(self, changes: Changes, current: dict, path: str, fingerprint: str,
+                verdict: _Verdict) -> None:
+        """Record file `path` as this update made it."""
+        digest, size, same, data = verdict
+        stamp = self.published[path][3] if same else ""
+        current[path] = self._known[path] = (fingerprint, digest, size, stamp)
+        if same:
+            changes.unchanged.add(path)
+        elif data is None:
+            changes.written.add(path)
+        else:
+            changes.files[path] = data
+
+    def _render(self, views: Views, renderer: PageRenderer, todo: list,
+                sink: Callable[[str, bytes], None] | None):
+        """(output path, verdict) of every page to render: in processes when it pays."""
+        def here(key: PageKey, out: str) -> tuple[str, _Verdict]:
+            return out, self._verdict(out, renderer.render(views.make(key)).encode("utf-8"),
+                                      sink)
 
         # The agreements' pages (most of a site, and nearly all of its Markdown) go to the
         # processes; the other pages, lists of agreements, are made here meanwhile, so that
@@ -433,7 +451,7 @@ class SiteBuilder:
                 yield here(key, out)
             return
         global _WORKER
-        _WORKER = (views, renderer)
+        _WORKER = (views, renderer, self, sink)
         if self.store:
             self.store.close()  # each process opens its own connection
         # Both languages of a record in one chunk: they share its Markdown.
