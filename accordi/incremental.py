@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, manifest, model, outputs
+from . import apart, deps, manifest, model, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import LANG_FILE, FileCache, RawContent, Source, read_content
@@ -110,6 +110,9 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
                            [views.memo.context(x) for x in related])).encode())
     return deps.page_fingerprint(fp, key, deps.dependencies(views.site, key),
                                  environment + repr(changed_by))
+
+
+_KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
 
 
 # What forked workers render with (inherited from the parent, never pickled).
@@ -370,6 +373,35 @@ class SiteBuilder:
         self._last = state
         return changes
 
+    def update_apart(self, sink: Callable[[str, bytes], None],
+                     surroundings: tuple[str, History | None] | None = None) -> Changes:
+        """`update()` for a one-off build, in a child process when there are several cores.
+
+        What a large site takes in memory, and the scattered remains it leaves in a
+        process's heap, go back to the system whole when the child ends: the search indexer
+        then runs beside a small process. What the build needs afterwards (the files
+        published, the page addresses, the changes) comes back. Files go to `sink` from the
+        child and its workers: the caller learns them from `Changes.written`.
+        """
+        if self.workers <= 1 or os.name != "posix":
+            changes = self.update(sink, surroundings)
+            self.release()
+            return changes
+        if self.store:
+            self.store.close()  # the child opens its own connection
+
+        def work() -> tuple[Changes, dict]:
+            changes = self.update(sink, surroundings)
+            changes.sink = None
+            if self.store:
+                self.store.close()
+            return changes, {name: getattr(self, name) for name in _KEPT}
+
+        changes, kept = apart.run(work)
+        self.__dict__.update(kept)
+        changes.sink = sink
+        return changes
+
     def release(self) -> None:
         """Forget what only a later update would reuse (the site, the memo, the parsed
         files), and hand the memory back to the system: a one-off build calls this before
@@ -441,9 +473,10 @@ class SiteBuilder:
                                       sink)
 
         # The agreements' pages (most of a site, and nearly all of its Markdown) go to the
-        # processes; the other pages, lists of agreements, are made here meanwhile, so that
+        # processes; the other pages, lists of agreements, are made here afterwards, so that
         # what they keep of each agreement is in this process's memo, for the next update,
-        # and not copied into every process.
+        # and not copied into every process. Not meanwhile: the processes would copy the
+        # memory this one writes to as it grows (and they have every core already).
         records = [(key, out) for key, out, _ in todo if key[0] == "agreement"]
         lists = [(key, out) for key, out, _ in todo if key[0] != "agreement"]
         if self.workers <= 1 or len(records) < PARALLEL_FROM or os.name != "posix":
@@ -477,13 +510,12 @@ class SiteBuilder:
                             self.store.add_pending(pending)
                         yield from pages
 
-                for key, out in lists:
-                    yield here(key, out)
-                    yield from done(wait=False)  # so that finished pages do not pile up
                 yield from done(wait=True)
         finally:
             _WORKER = None
             gc.unfreeze()
+        for key, out in lists:
+            yield here(key, out)
 
     def publish_manifest(self, untouched: bool = False) -> None:
         """Record what is now in the output folder, for the next build to compare with.

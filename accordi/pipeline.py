@@ -75,10 +75,10 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                                    True, 0, True)
             if store:
                 _ = reads.contents  # before reading: an edit from now on is seen next time
-            changes = builder.update(sink=staging.write, surroundings=reads.surroundings)
+            changes = builder.update_apart(staging.write, reads.surroundings)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
-            builder.release()
+            staging.adopted(sorted(changes.written))  # written by other processes
             # The search index is made from the record pages: a shard is kept as it is
             # when none of its pages changed.
             shards = search.plan({p: builder.published[p][1] for p in builder.searchable})

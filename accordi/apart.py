@@ -1,0 +1,80 @@
+"""Work done in a forked child process that never outlives the process that wants it.
+
+A build killed at any moment must leave nothing running: a child still writing into a
+staging folder, or holding the lock of the output's folder, would stall or spoil the next
+build. On Linux the system kills such a child as soon as its parent dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_PR_SET_PDEATHSIG = 1
+
+
+class ChildError(Exception):
+    """The traceback of an exception raised in the child (the cause of the one re-raised)."""
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Ask the system to kill this process when its parent dies (Linux; elsewhere nothing).
+
+    Also usable as a `subprocess` `preexec_fn`. `parent`: the pid expected as parent, to
+    catch one that died before the request was made.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def run(work: Callable[[], T]) -> T:
+    """`work()` in a forked child: its value, or its exception raised here.
+
+    Whatever the work held in memory goes back to the system when the child ends. The
+    value must pickle.
+    """
+    parent = os.getpid()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (its coverage is not collected)
+        code = 1
+        try:
+            os.close(read)
+            die_with_parent(parent)
+            try:
+                outcome = (True, work())
+            except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent
+                outcome = (False, (exc, traceback.format_exc()))
+            try:
+                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - a value or an exception that does not pickle
+                trace = "" if outcome[0] else outcome[1][1]
+                data = pickle.dumps((False, (None, trace + traceback.format_exc())))
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as inp:
+        data = inp.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise ChildError(f"the child process ended without an answer (wait status {status})")
+    ok, value = pickle.loads(data)
+    if ok:
+        return value
+    exc, trace = value
+    if exc is None:
+        raise ChildError(trace)
+    raise exc from ChildError(trace)

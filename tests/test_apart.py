@@ -1,0 +1,86 @@
+"""Work in a forked child (a one-off build's update): its value or its exception comes back,
+and the child never outlives the process that started it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from accordi import apart
+from tests.conftest import ROOT
+
+
+def test_the_value_comes_back_and_the_work_ran_elsewhere():
+    here = os.getpid()
+    pid, value = apart.run(lambda: (os.getpid(), {"pages": [1, 2, 3]}))
+    assert pid != here and value == {"pages": [1, 2, 3]}
+
+
+def test_an_exception_is_raised_here_with_the_childs_traceback():
+    def work():
+        raise KeyError("missing-record")
+
+    with pytest.raises(KeyError, match="missing-record") as info:
+        apart.run(work)
+    assert isinstance(info.value.__cause__, apart.ChildError)
+    assert "in work" in str(info.value.__cause__)
+
+
+def test_an_exception_that_does_not_pickle_still_comes_back_as_text():
+    class Local(Exception):  # a local class cannot be pickled
+        pass
+
+    def work():
+        raise Local("cannot travel")
+
+    with pytest.raises(apart.ChildError, match="cannot travel"):
+        apart.run(work)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
+                    "is Linux's; elsewhere a killed build's child ends with its work")
+def test_the_child_dies_when_its_parent_is_killed(tmp_path: Path):
+    marker = tmp_path / "child.pid"
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from accordi import apart
+        def work():
+            open({str(marker)!r}, "w").write(str(os.getpid()))
+            time.sleep(600)
+        apart.run(work)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(500):
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.02)
+        child = int(marker.read_text())
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        for _ in range(500):
+            if not _alive(child):
+                break
+            time.sleep(0.02)
+        assert not _alive(child), "the child outlived its killed parent"
+    finally:
+        parent.kill()
+        if marker.exists() and marker.read_text() and _alive(int(marker.read_text())):
+            os.kill(int(marker.read_text()), signal.SIGKILL)
