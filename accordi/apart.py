@@ -28,8 +28,7 @@ class ChildError(Exception):
 def die_with_parent(parent: int | None = None) -> None:
     """Ask the system to kill this process when its parent dies (Linux; elsewhere nothing).
 
-    Also usable as a `subprocess` `preexec_fn`. `parent`: the pid expected as parent, to
-    catch one that died before the request was made.
+    `parent`: the pid expected as parent, to catch one that died before the request.
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -497,20 +497,10 @@ class SiteBuilder:
         gc.freeze()
         try:
             with context.Pool(self.workers) as pool:
-                results = pool.imap(_render_chunk, chunks)
-
-                def done(wait: bool):
-                    """Pages the processes finished (all of them, with `wait`)."""
-                    while True:
-                        try:
-                            pages, pending = results.next(None if wait else 0)
-                        except (StopIteration, multiprocessing.TimeoutError):
-                            return
-                        if self.store:
-                            self.store.add_pending(pending)
-                        yield from pages
-
-                yield from done(wait=True)
+                for pages, pending in pool.imap(_render_chunk, chunks):
+                    if self.store:
+                        self.store.add_pending(pending)
+                    yield from pages
         finally:
             _WORKER = None
             gc.unfreeze()
