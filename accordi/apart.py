@@ -12,6 +12,7 @@ import ctypes
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from typing import TypeVar
@@ -36,6 +37,12 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
+def _flush_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
 def run(work: Callable[[], T]) -> T:
     """`work()` in a forked child: its value, or its exception raised here.
 
@@ -43,6 +50,7 @@ def run(work: Callable[[], T]) -> T:
     value must pickle.
     """
     parent = os.getpid()
+    _flush_stdio()  # or what is waiting in this process's buffers would be written twice
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child (its coverage is not collected)
@@ -63,6 +71,7 @@ def run(work: Callable[[], T]) -> T:
                 out.write(data)
             code = 0
         finally:
+            _flush_stdio()  # what the work printed: exiting this way flushes nothing
             os._exit(code)
     os.close(write)
     with os.fdopen(read, "rb") as inp:

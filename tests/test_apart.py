@@ -44,6 +44,21 @@ def test_an_exception_that_does_not_pickle_still_comes_back_as_text():
         apart.run(work)
 
 
+def test_what_either_process_printed_is_written_once():
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from accordi import apart
+        print("before the child")
+        apart.run(lambda: print("from the child"))
+        print("after the child")
+    """)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=buffered, check=True).stdout  # a pipe: block-buffered
+    assert out.splitlines() == ["before the child", "from the child", "after the child"]
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
