@@ -136,6 +136,8 @@ def test_links_show_on_focus_and_hover_and_are_reached_by_keyboard(served, brows
     assert box and box["width"] >= 24 and box["height"] >= 24  # a target big enough to hit
     href = focused.get_attribute("href")
     page.keyboard.press("Enter")
+    # Following a link within the page is not instant: wait for it (5 s at most).
+    page.wait_for_function("h => location.hash === h", arg=href, timeout=5000)
     assert urlsplit_fragment(page.url) == href
     page.close()
 
