@@ -383,7 +383,7 @@ class SiteBuilder:
         published, the page addresses, the changes) comes back. Files go to `sink` from the
         child and its workers: the caller learns them from `Changes.written`.
         """
-        if self.workers <= 1 or os.name != "posix":
+        if not self._forks:
             changes = self.update(sink, surroundings)
             self.release()
             return changes
@@ -434,6 +434,11 @@ class SiteBuilder:
             data = (folder / rel).read_bytes()
             self.published[rel] = (tag, _sha1(data), len(data), "")
 
+    @property
+    def _forks(self) -> bool:
+        """Work may go to forked processes: there are several cores to use, and fork."""
+        return self.workers > 1 and os.name == "posix"
+
     def _compare(self, changes: Changes, current: dict, path: str, fingerprint: str,
                  data: bytes) -> None:
         """File `path` is new or changed, or has the same bytes as in the previous build."""
@@ -479,7 +484,7 @@ class SiteBuilder:
         # memory this one writes to as it grows (and they have every core already).
         records = [(key, out) for key, out, _ in todo if key[0] == "agreement"]
         lists = [(key, out) for key, out, _ in todo if key[0] != "agreement"]
-        if self.workers <= 1 or len(records) < PARALLEL_FROM or os.name != "posix":
+        if not self._forks or len(records) < PARALLEL_FROM:
             for key, out in lists + records:
                 yield here(key, out)
             return

@@ -221,6 +221,10 @@ class _PerFile:
         """A new build starts: what it does not ask for is forgotten after it."""
         self._before, self._now = self._now, {}
 
+    def clear(self) -> None:
+        """Forget every value."""
+        self._before, self._now = {}, {}
+
     def get(self, src: Source, salt: str, compute):
         key = (id(src), salt)
         hit = self._now.get(key) or self._before.get(key)
@@ -236,8 +240,7 @@ _FACTS = _PerFile()
 def forget() -> None:
     """Drop what is kept from one build to the next (facts per file, split bodies), for a
     process that builds once."""
-    _FACTS.begin()
-    _FACTS.begin()
+    _FACTS.clear()
     split_parts.cache_clear()
 
 
