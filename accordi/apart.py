@@ -2,7 +2,8 @@
 
 A build killed at any moment must leave nothing running: a child still writing into a
 staging folder, or holding the lock of the output's folder, would stall or spoil the next
-build. On Linux the system kills such a child as soon as its parent dies.
+build. On Linux the system kills such a child as soon as its parent dies, and `guarded()`
+asks the same for a program the build runs (the search indexer).
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ def die_with_parent(parent: int | None = None) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+def guarded(command: list[str]) -> list[str]:
+    """`command` as run by a small Python process that asks to die with the process calling
+    this, then becomes the program (the request survives `exec`).
+
+    For programs started from threads, where a `preexec_fn` is unsafe. The request is tied
+    to the thread that starts the program: it must wait for it (as `subprocess.run` does).
+    """
+    return [sys.executable, "-I", "-S", __file__, str(os.getpid()), *command]
 
 
 def _flush_stdio() -> None:
@@ -86,3 +97,8 @@ def run(work: Callable[[], T]) -> T:
     if exc is None:
         raise ChildError(trace)
     raise exc from ChildError(trace)
+
+
+if __name__ == "__main__":  # pragma: no cover - run by guarded(), as a separate process
+    die_with_parent(int(sys.argv[1]))
+    os.execv(sys.argv[2], sys.argv[2:])

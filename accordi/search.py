@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from . import apart
 from .routes import SEARCH_BUNDLE
 
 SHARD_PAGES = 2000
@@ -122,9 +123,10 @@ def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str
             os.link(site / rel, target)
         except OSError:
             shutil.copyfile(site / rel, target)
-    proc = subprocess.run([str(binary), "--site", str(pages.resolve()), "--output-path",
-                           str(bundle.resolve()), "--quiet"], capture_output=True, text=True,
-                          check=False)
+    command = [str(binary), "--site", str(pages.resolve()), "--output-path",
+               str(bundle.resolve()), "--quiet"]
+    # A killed build must not leave Pagefind writing into a folder the next build deletes.
+    proc = subprocess.run(apart.guarded(command), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SearchIndexError(f"Pagefind failed: {(proc.stderr or proc.stdout).strip()}")
     for name in UNUSED:

@@ -99,3 +99,40 @@ def test_the_child_dies_when_its_parent_is_killed(tmp_path: Path):
         parent.kill()
         if marker.exists() and marker.read_text() and _alive(int(marker.read_text())):
             os.kill(int(marker.read_text()), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
+                    "is Linux's")
+def test_a_guarded_program_started_from_a_thread_dies_with_its_caller(tmp_path: Path):
+    marker = tmp_path / "program.pid"
+    script = textwrap.dedent(f"""
+        import subprocess, sys, threading
+        sys.path.insert(0, {str(ROOT)!r})
+        from accordi import apart
+        command = ["/bin/sh", "-c", "echo $$ > {marker}; exec sleep 600"]
+        worker = threading.Thread(target=subprocess.run, args=(apart.guarded(command),))
+        worker.start()
+        worker.join()
+    """)
+    caller = subprocess.Popen([sys.executable, "-c", script])
+    program = None
+    try:
+        for _ in range(500):
+            if marker.exists() and marker.read_text().strip():
+                break
+            time.sleep(0.02)
+        program = int(marker.read_text())
+        assert _alive(program)
+        with open(f"/proc/{program}/stat") as f:  # the program became the process asked for
+            assert f.read().split(") ")[1].split()[1] == str(caller.pid)
+        caller.send_signal(signal.SIGKILL)
+        caller.wait()
+        for _ in range(500):
+            if not _alive(program):
+                break
+            time.sleep(0.02)
+        assert not _alive(program), "the program outlived its killed caller"
+    finally:
+        caller.kill()
+        if program and _alive(program):
+            os.kill(program, signal.SIGKILL)

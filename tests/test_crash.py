@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from accordi import search
 from tests.conftest import FIGURES, PYTHON, ROOT
 
 COPIES = 30  # copies of each real agreement: a build of a few seconds
@@ -250,3 +251,38 @@ def test_a_second_build_waits_for_the_first(tmp_path):
     second[0].write("index.html", "second")
     second[0].commit()
     assert (output / "index.html").read_text() == "second" and leftovers(output) == []
+
+
+def indexers(output: Path) -> list[int]:
+    """Processes indexing a staging folder beside `output` (Pagefind's, by their command)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if entry.name.isdigit() and any(str(output.parent).encode() in a and
+                                        b".search-work" in a for a in argv):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
+                    "is Linux's")
+def test_a_build_killed_while_indexing_leaves_no_indexer_running(sites):
+    tmp, _, content_b, _, _ = sites
+    output = tmp / "indexing" / "output"
+    restore_a(tmp, output)
+    code = kill_when(content_b, output, AS_OF_B, lambda t: bool(indexers(output)))
+    assert code == -signal.SIGKILL
+    deadline = time.perf_counter() + 60
+    while indexers(output) and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    for pid in indexers(output):
+        os.kill(pid, signal.SIGKILL)
+    # Pagefind writes its entry file last: a Pagefind left running would have finished.
+    finished = [p for name in leftovers(output)
+                for p in (output.parent / name / ".search-work").rglob(search.ENTRY)]
+    assert leftovers(output) and finished == [], "Pagefind went on for a killed build"
+    run(content_b, output, AS_OF_B)
+    assert leftovers(output) == []
