@@ -8,6 +8,8 @@ while the last good build stays on disk, and the page comes back on its own once
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import hashlib
 import html
 import mimetypes
@@ -21,6 +23,7 @@ from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
 
 from .cache import BuildCache
 from .config import Paths
@@ -74,6 +77,53 @@ def refresh(builder: SiteBuilder, output: Path) -> Changes:
         write_changes(output, changes)
         builder.publish_manifest()
     return changes
+
+
+class IdleCollector:
+    """The live server's full garbage collections, made between edits instead of during them.
+
+    A large site keeps over a million objects in memory, so a full collection takes about a
+    second, and a rebuild allocates enough to set one off in most edits: the editor would
+    wait for it. While `deferred`, the young generations are collected as usual (what a
+    rebuild throws away is mostly young), and the full collection runs once no edit came
+    for `idle` seconds, or after `every` rebuilds at the latest, so memory stays bounded
+    while edits keep coming.
+    """
+
+    def __init__(self, idle: float = 2.0, every: int = 5) -> None:
+        self.idle, self.every = idle, every
+        self.pending = 0  # rebuilds since the last full collection
+        self._timer: object | None = None
+        self._thresholds: tuple[int, int, int] | None = None
+
+    @contextlib.contextmanager
+    def deferred(self):
+        """Full collections wait for `collect()` while inside."""
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(self._thresholds[0], self._thresholds[1], 2**31 - 1)
+        try:
+            yield self
+        finally:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
+
+    def rebuilt(self, loop: IOLoop | None = None) -> None:
+        """A rebuild ended: collect when the server has been idle (on `loop`, the running
+        one by default), or now if too many rebuilds went by without."""
+        self.pending += 1
+        loop = loop or IOLoop.current()
+        if self._timer is not None:
+            loop.remove_timeout(self._timer)
+            self._timer = None
+        if self.pending >= self.every:
+            self.collect()
+        else:
+            self._timer = loop.call_later(self.idle, self.collect)
+
+    def collect(self) -> None:
+        """A full collection, now."""
+        self._timer, self.pending = None, 0
+        gc.collect()
 
 
 def error_page(errors: ErrorCollector) -> bytes:
@@ -152,12 +202,23 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     store = BuildCache(paths.cache) if paths.cache else None
     builder = SiteBuilder(paths, as_of, base_url, store=store, workers=os.cpu_count() or 1)
     app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
-    app.rebuild()
-    # livereload ignores changes within 3 s of the previous reload; every poll here runs one
-    # rebuild at most, so each change can reload the tab.
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = Server(app)
-    for folder in (paths.content, paths.templates, paths.assets):
-        server.watch(str(folder), app.rebuild)
-    print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    collector = IdleCollector()
+
+    def rebuild() -> None:
+        try:
+            app.rebuild()
+        finally:
+            collector.rebuilt()
+
+    with collector.deferred():
+        app.rebuild()
+        collector.collect()
+        # livereload ignores changes within 3 s of the previous reload; every poll here runs
+        # one rebuild at most, so each change can reload the tab.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        server = Server(app)
+        for folder in (paths.content, paths.templates, paths.assets):
+            server.watch(str(folder), rebuild)
+        print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,
+              flush=True)
+        server.serve(host=host, port=port, debug=False, restart_delay=0)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import signal
 import socket
 import subprocess
 import time
+import weakref
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import sync_playwright
+from tornado.ioloop import IOLoop
 
+from accordi.serve import IdleCollector
 from tests.browser import launch
 from tests.conftest import PYTHON, ROOT, make_site
 
@@ -134,3 +139,68 @@ def test_an_open_tab_reloads_by_itself(server):
         assert page.evaluate("window.__marker === undefined")  # a real reload happened
         assert problems == []
         browser.close()
+
+
+def _old_garbage() -> weakref.ref:
+    """A reference cycle dropped after it reached the oldest generation: only a full
+    collection frees it."""
+    class Node:
+        other: Node
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    ref = weakref.ref(a)
+    gc.collect()  # they survive it, referenced from here
+    del a, b
+    gc.collect(1)  # the young generations do not hold them
+    assert ref() is not None
+    return ref
+
+
+def test_full_collections_wait_until_the_server_is_idle():
+    collector = IdleCollector(idle=0.3, every=5)
+    loop = IOLoop()
+
+    async def edit_then_wait():
+        ref = _old_garbage()
+        collector.rebuilt(loop)
+        assert ref() is not None, "collected during the edit"
+        await asyncio.sleep(0.1)
+        collector.rebuilt(loop)  # another edit: the idle time starts again
+        await asyncio.sleep(0.25)
+        assert ref() is not None and collector.pending == 2
+        await asyncio.sleep(0.3)
+        assert ref() is None and collector.pending == 0
+
+    try:
+        with collector.deferred():
+            loop.run_sync(edit_then_wait)
+    finally:
+        loop.close()
+
+
+def test_edits_without_a_pause_still_collect_every_few_rebuilds():
+    collector = IdleCollector(idle=60, every=3)
+    loop = IOLoop()
+
+    async def edits():
+        ref = _old_garbage()
+        collector.rebuilt(loop)
+        collector.rebuilt(loop)
+        assert ref() is not None
+        collector.rebuilt(loop)
+        assert ref() is None
+
+    try:
+        with collector.deferred():
+            loop.run_sync(edits)
+    finally:
+        loop.close()
+
+
+def test_only_full_collections_are_deferred_and_only_while_serving():
+    before = gc.get_threshold()
+    with IdleCollector().deferred():
+        young0, young1, full = gc.get_threshold()
+        assert (young0, young1) == before[:2] and full >= 2**31 - 1
+    assert gc.get_threshold() == before
