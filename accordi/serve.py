@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -97,7 +98,7 @@ class IdleCollector:
         self._thresholds: tuple[int, int, int] | None = None
 
     @contextlib.contextmanager
-    def deferred(self):
+    def deferred(self) -> Iterator[IdleCollector]:
         """Full collections wait for `collect()` while inside."""
         self._thresholds = gc.get_threshold()
         gc.set_threshold(self._thresholds[0], self._thresholds[1], 2**31 - 1)
