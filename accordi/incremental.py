@@ -30,7 +30,7 @@ from .history import History, read_history
 from .i18n import LOCALES, strings
 from .inputs import Inputs
 from .memo import Memo
-from .model import Body, Site, build_site
+from .model import Agreement, Body, Site, build_site
 from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .search import version as search_version
@@ -52,6 +52,7 @@ class Changes:
     removed: set[str] = field(default_factory=set)          # gone since the previous build
     rendered: int = 0                                       # pages rendered by this update
     text_only: bool = False  # only agreement texts changed: their pages alone were looked at
+    patched: bool = False  # the last site, with the edited records' wording, was reused
 
     @property
     def warnings(self) -> list[str]:
@@ -113,6 +114,10 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
 
 
 _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
+# Fields of an agreement's files that only its wording follows from (see _reworded): in its
+# Italian source, and in a translation, where an empty one is left out (as the full way does).
+_WORDING = frozenset({"title", "object"})
+_TRANSLATED = frozenset({"title", "object", "translator_note"})
 
 
 # What forked workers render with (inherited from the parent, never pickled).
@@ -220,8 +225,13 @@ class SiteBuilder:
         quick = self._text_edit(read, state, sink)
         if quick is not None:
             return quick
+        site = self._reworded(read, state)
         self._last = None
-        site, errors = self.load(read)
+        patched = site is not None
+        if patched:
+            errors = read[1]
+        else:
+            site, errors = self.load(read)
         if site is None:
             if self.store:
                 self.store.flush()
@@ -235,7 +245,7 @@ class SiteBuilder:
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
                       history=history, memo=self.memo)
         renderer = PageRenderer(site, router, self.paths.templates, self.memo)
-        changes = Changes(True, errors, sink=sink)
+        changes = Changes(True, errors, sink=sink, patched=patched)
         current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
         searchable: set[str] = set()
@@ -301,11 +311,12 @@ class SiteBuilder:
         return (stamp(manifest.manifest_path(self.paths.content)),
                 sorted((rel, stamp(path)) for rel, path in raw.documents.items()))
 
-    def _text_edit(self, read: tuple[RawContent, ErrorCollector], state: _State,
-                   sink: Callable[[str, bytes], None] | None) -> Changes | None:
-        """An edit of agreement texts alone, the commonest while writing: the last site with
-        those texts swapped, and only their pages made again. None when anything else
-        changed (or the new text has a mistake): the full update then works it out."""
+    def _edited(self, read: tuple[RawContent, ErrorCollector], state: _State
+                ) -> list[tuple[Agreement, str, Source, Source]] | None:
+        """The agreement files edited since the last good update, each with its record, its
+        language and its previous version, when nothing else changed: no file came or went,
+        no other file changed, and the templates, history, documents and published addresses
+        are as they were. None otherwise."""
         last, (raw, errors) = self._last, read
         if (last is None or errors.errors or raw.failed or state.seen != last.seen
                 or state.environment != last.environment or state.signature != last.signature
@@ -320,16 +331,29 @@ class SiteBuilder:
                 edited[src.path] = src
         if not edited or set(edited) != self.files.reparsed:
             return None
-        swaps = []
+        out = []
         for path, src in edited.items():
             m = LANG_FILE.fullmatch(path.name)
             a = site.agreements.get(m["stem"]) if path.is_relative_to(folder) else None
             old = None if a is None else (a.source if m["lang"] == site.settings.source_lang
                                           else a.translations.get(m["lang"]))
-            if (old is None or old.path != path or old.data_digest != src.data_digest
-                    or old.body_line != src.body_line):
+            if old is None or old.path != path or old.body_line != src.body_line:
                 return None
-            swaps.append((a, m["lang"], src, Body.of(m["lang"], src)))
+            out.append((a, m["lang"], old, src))
+        return out
+
+    def _text_edit(self, read: tuple[RawContent, ErrorCollector], state: _State,
+                   sink: Callable[[str, bytes], None] | None) -> Changes | None:
+        """An edit of agreement texts alone, the commonest while writing: the last site with
+        those texts swapped, and only their pages made again. None when anything else
+        changed (or the new text has a mistake): the full update then works it out."""
+        last, errors = self._last, read[1]
+        edited = self._edited(read, state)
+        if edited is None or any(old.data_digest != src.data_digest
+                                 for _, _, old, src in edited):
+            return None
+        site = last.site
+        swaps = [(a, lang, src, Body.of(lang, src)) for a, lang, _, src in edited]
         fp = dict(last.fp)
         for a, lang, src, body in swaps:
             if lang == site.settings.source_lang:
@@ -372,6 +396,36 @@ class SiteBuilder:
         state.site, state.fp = site, fp
         self._last = state
         return changes
+
+    def _reworded(self, read: tuple[RawContent, ErrorCollector], state: _State
+                  ) -> Site | None:
+        """The last site with the edited agreements' wording swapped in (titles, objects,
+        translator's notes, texts), when nothing else in their files changed: the site
+        `load()` would build, without reading, checking and linking every other record
+        again. Nothing else a record shows follows from these fields (its status, order,
+        relations and addresses do not), and each of them is set as the full way sets it.
+        None when anything else changed."""
+        edited = self._edited(read, state)
+        if edited is None:
+            return None
+        source = self._last.site.settings.source_lang
+        for _, lang, old, src in edited:
+            wording = _WORDING if lang == source else _TRANSLATED
+            before, after = old.data, src.data
+            if (set(before) != set(after)
+                    or any(before[k] != after[k] for k in after if k not in wording)
+                    or any(bool(before[k]) != bool(after[k]) for k in wording & set(after))):
+                return None
+        for a, lang, _, src in edited:
+            if lang == source:
+                a.source = src
+            else:
+                a.translations[lang] = src
+            for name in (_WORDING if lang == source else _TRANSLATED) & set(src.data):
+                if lang == source or name == "title" or src.data[name]:
+                    getattr(a, name)[lang] = src.data[name]
+            a.bodies[lang] = Body.of(lang, src)
+        return self._last.site
 
     def update_apart(self, sink: Callable[[str, bytes], None],
                      surroundings: tuple[str, History | None] | None = None) -> Changes:

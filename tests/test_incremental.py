@@ -219,6 +219,58 @@ def test_an_edit_beyond_the_text_takes_the_full_way(live, tmp_path, name):
     same_as_full_build(content, preview, tmp_path)
 
 
+WORDING_EDITS = {
+    "title": ("lisbona-2021.it.md", 'title: "Accordo di', 'title: "Intesa di'),
+    "object": ("lisbona-2021.it.md", "Collaborazione in materia", "Collaborazione nelle materie"),
+    "title and text": ("lisbona-2021.it.md", 'title: "Accordo di',
+                       'title: "Intesa di'),  # with the text edit below
+    "English title": ("lisbona-2021.en.md", "City of Lisbon", "City of Lisboa"),
+    "translator's note": ("lisbona-2021.en.md", "Unofficial courtesy", "Courtesy"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORDING_EDITS))
+def test_a_wording_edit_reuses_the_last_site_and_matches_a_full_build(live, tmp_path, name):
+    content, preview, builder = live
+    file, old, new = WORDING_EDITS[name]
+    edit(content / "agreements" / file, old, new)
+    if name == "title and text":
+        edit(content / "agreements" / file, "hanno firmato", "hanno sottoscritto")
+    changes = builder.update()
+    assert changes.ok and changes.patched and not changes.text_only
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+    # The next edit works from the reused site: it must still be the one a build would give.
+    EDITS["dates"](content)
+    changes = builder.update()
+    assert changes.ok and not changes.patched
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path / "again")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("duration: P3Y", "duration: P1Y"),                   # a fact
+    ("themes: [cultura, turismo]", "themes: [cultura]"),  # a relation
+    ("signed: 2021-03-15", "signed: 2021-03-16"),        # a date, which orders the lists
+])
+def test_an_edit_beyond_the_wording_builds_the_site_again(live, tmp_path, old, new):
+    content, preview, builder = live
+    edit(content / "agreements/lisbona-2021.it.md", old, new)
+    changes = builder.update()
+    assert changes.ok and not changes.patched, changes.errors.report()
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
+def test_a_translated_field_removed_builds_the_site_again(live, tmp_path):
+    content, preview, builder = live
+    edit(content / "agreements/lisbona-2021.en.md", "translator_note: ", "# translator_note: ")
+    changes = builder.update()
+    assert changes.ok and not changes.patched, changes.errors.report()
+    write_changes(preview, changes)
+    same_as_full_build(content, preview, tmp_path)
+
+
 def test_a_mistake_in_a_text_is_reported_and_its_fix_is_seen(live, tmp_path):
     content, preview, builder = live
     page = content / "agreements/lisbona-2021.it.md"
