@@ -97,9 +97,24 @@ class _State:
     fp: dict = field(default_factory=dict)
 
 
+def _shown_keys(views: Views, key: PageKey) -> frozenset:
+    """The record keys whose fingerprints the fingerprint of page `key` follows from: while
+    the site keeps its shape (the same records, relations, templates and history), a page
+    none of whose keys changed keeps its fingerprint."""
+    site = views.site
+    if key[0] == "agreement" and key[2] in site.agreements:
+        a = site.agreements[key[2]]
+        shown = {("frame",), *deps.agreement_context(site, a.id)}
+        for x in a.extends + a.supersedes + a.extended_by + a.superseded_by:
+            shown.update(deps.agreement_context(site, x))
+        return frozenset(shown)
+    return frozenset(deps.dependencies(site, key))
+
+
 def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
-                      history: History | None) -> str:
-    """What page `key` shows, its templates and code, and the commits listed on it."""
+                      history: History | None, shown: frozenset) -> str:
+    """What page `key` shows (`shown`: its `_shown_keys`), its templates and code, and the
+    commits listed on it."""
     changed_by = history.of(views.history_paths(key)) if history else []
     if key[0] == "agreement" and views.memo.context(key[2]) is not None:
         # Most pages are agreements': what they show is their context and that of the
@@ -109,8 +124,7 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
         return _sha1(repr((key, environment, changed_by, fp["frame",],
                            views.memo.context(a.id),
                            [views.memo.context(x) for x in related])).encode())
-    return deps.page_fingerprint(fp, key, deps.dependencies(views.site, key),
-                                 environment + repr(changed_by))
+    return deps.page_fingerprint(fp, key, shown, environment + repr(changed_by))
 
 
 _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
@@ -157,6 +171,7 @@ class SiteBuilder:
         self._output = str(paths.output)
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
+        self._shown: dict[str, frozenset] = {}  # output path -> its page's _shown_keys
         self.memo = Memo()  # what lists and files show of each agreement, between updates
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
@@ -225,7 +240,7 @@ class SiteBuilder:
         quick = self._text_edit(read, state, sink)
         if quick is not None:
             return quick
-        site = self._reworded(read, state)
+        site, last = self._reworded(read, state), self._last
         self._last = None
         patched = site is not None
         if patched:
@@ -249,17 +264,29 @@ class SiteBuilder:
         current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
         searchable: set[str] = set()
+        # A patched site has the shape of the last one: a page none of whose keys changed
+        # keeps the fingerprint it was published with, without working it out again.
+        changed = ({k for k, v in fp.items() if last.fp.get(k) != v} | (last.fp.keys() - fp)
+                   if patched else None)
+        shown_now: dict[str, frozenset] = {}
         for key in views.page_keys():
             out = views.output_of(key)
             if key[0] in SEARCHABLE:
                 searchable.add(out)
-            page_fp = _page_fingerprint(views, fp, key, environment, history)
             previous = self.published.get(out)
+            shown = self._shown.get(out) if changed is not None else None
+            if shown is not None and previous and shown.isdisjoint(changed):
+                page_fp = previous[0]
+            else:
+                shown = _shown_keys(views, key)
+                page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
+            shown_now[out] = shown
             if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
                 current[out] = previous
             else:
                 todo.append((key, out, page_fp))
+        self._shown = shown_now
         fingerprints = {out: page_fp for _, out, page_fp in todo}
         for out, verdict in self._render(views, renderer, todo, sink):
             self._settle(changes, current, out, fingerprints[out], verdict)
@@ -379,7 +406,8 @@ class SiteBuilder:
         todo = []
         for key in keys:
             out = views.output_of(key)
-            page_fp = _page_fingerprint(views, fp, key, state.environment, state.history)
+            page_fp = _page_fingerprint(views, fp, key, state.environment, state.history,
+                                        _shown_keys(views, key))
             todo.append((key, out, page_fp))
         fingerprints = {out: page_fp for _, out, page_fp in todo}
         for out, verdict in self._render(views, renderer, todo, sink):

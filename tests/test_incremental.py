@@ -226,6 +226,9 @@ WORDING_EDITS = {
                        'title: "Intesa di'),  # with the text edit below
     "English title": ("lisbona-2021.en.md", "City of Lisbon", "City of Lisboa"),
     "translator's note": ("lisbona-2021.en.md", "Unofficial courtesy", "Courtesy"),
+    # shown on the page of the agreement that extends it
+    "title of an extended one": ("ateneo-2019.it.md", "Ateneo di Esempio (2019)",
+                                 "Ateneo di Esempio, 2019"),
 }
 
 
@@ -238,6 +241,8 @@ def test_a_wording_edit_reuses_the_last_site_and_matches_a_full_build(live, tmp_
         edit(content / "agreements" / file, "hanno firmato", "hanno sottoscritto")
     changes = builder.update()
     assert changes.ok and changes.patched and not changes.text_only
+    if name == "title of an extended one":
+        assert "it/accordi/ateneo-2021/index.html" in changes.files
     write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
     # The next edit works from the reused site: it must still be the one a build would give.
