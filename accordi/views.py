@@ -335,11 +335,12 @@ class Views:
             return [{"value": v, "label": label}
                     for v, label in sorted(pairs.items(), key=lambda kv: kv[1].casefold())]
 
+        # Each value named once, in the order first met (labels that sort alike keep it).
         partners = {p: self.loc(self.site.partners[p].name, lang).text
-                    for a in agreements for p in a.partners}
+                    for p in dict.fromkeys(p for a in agreements for p in a.partners)}
         themes = {th: self.loc(self.site.themes[th].name, lang).text
-                  for a in agreements for th in a.themes}
-        types = {a.type: t(lang, f"type_{a.type}") for a in agreements}
+                  for th in dict.fromkeys(th for a in agreements for th in a.themes)}
+        types = {v: t(lang, f"type_{v}") for v in dict.fromkeys(a.type for a in agreements)}
         ranks = {a.status.value: a.status.rank for a in agreements if a.status}
         statuses = [{"value": v, "label": t(lang, f"status_{v}")}
                     for v in sorted(ranks, key=lambda v: (ranks[v], v))]
