@@ -112,9 +112,9 @@ def _shown_keys(views: Views, key: PageKey) -> frozenset:
 
 
 def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
-                      history: History | None, shown: frozenset) -> str:
-    """What page `key` shows (`shown`: its `_shown_keys`), its templates and code, and the
-    commits listed on it."""
+                      history: History | None, shown: frozenset | None = None) -> str:
+    """What page `key` shows (`shown`: its `_shown_keys`, if known), its templates and code,
+    and the commits listed on it."""
     changed_by = history.of(views.history_paths(key)) if history else []
     if key[0] == "agreement" and views.memo.context(key[2]) is not None:
         # Most pages are agreements': what they show is their context and that of the
@@ -124,7 +124,8 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
         return _sha1(repr((key, environment, changed_by, fp["frame",],
                            views.memo.context(a.id),
                            [views.memo.context(x) for x in related])).encode())
-    return deps.page_fingerprint(fp, key, shown, environment + repr(changed_by))
+    return deps.page_fingerprint(fp, key, shown or deps.dependencies(views.site, key),
+                                 environment + repr(changed_by))
 
 
 _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
@@ -172,6 +173,7 @@ class SiteBuilder:
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
         self._shown: dict[str, frozenset] = {}  # output path -> its page's _shown_keys
+        self.lasting = True  # more updates may follow: keep what they would reuse
         self.memo = Memo()  # what lists and files show of each agreement, between updates
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
@@ -278,9 +280,10 @@ class SiteBuilder:
             if shown is not None and previous and shown.isdisjoint(changed):
                 page_fp = previous[0]
             else:
-                shown = _shown_keys(views, key)
+                shown = _shown_keys(views, key) if self.lasting else None
                 page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
-            shown_now[out] = shown
+            if shown is not None:
+                shown_now[out] = shown
             if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
                 current[out] = previous
@@ -406,8 +409,7 @@ class SiteBuilder:
         todo = []
         for key in keys:
             out = views.output_of(key)
-            page_fp = _page_fingerprint(views, fp, key, state.environment, state.history,
-                                        _shown_keys(views, key))
+            page_fp = _page_fingerprint(views, fp, key, state.environment, state.history)
             todo.append((key, out, page_fp))
         fingerprints = {out: page_fp for _, out, page_fp in todo}
         for out, verdict in self._render(views, renderer, todo, sink):
@@ -465,6 +467,7 @@ class SiteBuilder:
         published, the page addresses, the changes) comes back. Files go to `sink` from the
         child and its workers: the caller learns them from `Changes.written`.
         """
+        self.lasting = False
         if not self._forks:
             changes = self.update(sink, surroundings)
             self.release()
