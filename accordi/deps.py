@@ -111,9 +111,8 @@ def agreement_context(site: Site, aid: str) -> tuple[Key, ...]:
     chart is made from: the agreement, its partners and themes, and the agreements it is
     related to (their dates bound its status and its bar)."""
     a = site.agreements[aid]
-    related = a.extends + a.supersedes + a.extended_by + a.superseded_by
     return (("agreement", aid), *(("partner", p) for p in a.partners),
-            *(("theme", t) for t in a.themes), *(("agreement", x) for x in related))
+            *(("theme", t) for t in a.themes), *(("agreement", x) for x in a.related))
 
 
 def _agreement_lists(site: Site, ids: Iterable[str]) -> set[Key]:
@@ -137,9 +136,8 @@ def dependencies(site: Site, key: PageKey) -> set[Key]:
         deps |= {("agreement-items",), (kind,)}
     elif kind == "agreement" and id in site.agreements:
         a = site.agreements[id]
-        related = a.extends + a.supersedes + a.extended_by + a.superseded_by
         deps |= {("agreement", id)} | {("partner", p) for p in a.partners}
-        deps |= {("theme", t) for t in a.themes} | _agreement_lists(site, related)
+        deps |= {("theme", t) for t in a.themes} | _agreement_lists(site, a.related)
     elif kind == "partner" and id in site.partners:
         deps |= {("partner", id)} | _agreement_lists(
             site, [a.id for a in site.partners[id].agreements])

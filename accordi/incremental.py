@@ -30,7 +30,7 @@ from .history import History, read_history
 from .i18n import LOCALES, strings
 from .inputs import Inputs
 from .memo import Memo
-from .model import Agreement, Body, Site, build_site
+from .model import SOURCE_WORDING, TRANSLATED_WORDING, Agreement, Site, build_site
 from .render import PageRenderer
 from .routes import Router, reserved_segments
 from .search import version as search_version
@@ -105,7 +105,7 @@ def _shown_keys(views: Views, key: PageKey) -> frozenset:
     if key[0] == "agreement" and key[2] in site.agreements:
         a = site.agreements[key[2]]
         shown = {("frame",), *deps.agreement_context(site, a.id)}
-        for x in a.extends + a.supersedes + a.extended_by + a.superseded_by:
+        for x in a.related:
             shown.update(deps.agreement_context(site, x))
         return frozenset(shown)
     return frozenset(deps.dependencies(site, key))
@@ -120,19 +120,14 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
         # Most pages are agreements': what they show is their context and that of the
         # agreements they name (see accordi.memo), already worked out for the lists.
         a = views.site.agreements[key[2]]
-        related = a.extends + a.supersedes + a.extended_by + a.superseded_by
         return _sha1(repr((key, environment, changed_by, fp["frame",],
                            views.memo.context(a.id),
-                           [views.memo.context(x) for x in related])).encode())
+                           [views.memo.context(x) for x in a.related])).encode())
     return deps.page_fingerprint(fp, key, shown or deps.dependencies(views.site, key),
                                  environment + repr(changed_by))
 
 
 _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
-# Fields of an agreement's files that only its wording follows from (see _reworded): in its
-# Italian source, and in a translation, where an empty one is left out (as the full way does).
-_WORDING = frozenset({"title", "object"})
-_TRANSLATED = frozenset({"title", "object", "translator_note"})
 
 
 # What forked workers render with (inherited from the parent, never pickled).
@@ -383,17 +378,12 @@ class SiteBuilder:
                                  for _, _, old, src in edited):
             return None
         site = last.site
-        swaps = [(a, lang, src, Body.of(lang, src)) for a, lang, _, src in edited]
         fp = dict(last.fp)
-        for a, lang, src, body in swaps:
-            if lang == site.settings.source_lang:
-                a.source = src
-            else:
-                a.translations[lang] = src
-            a.bodies[lang] = body
+        for a, lang, _, src in edited:
+            a.reword(lang, src, site.settings.source_lang)  # the same fields: only the text
             fp.update(deps.agreement_fingerprints(a))
         # Lists and data files show no text: what they show of these records is the same.
-        if any(fp[kind, a.id] != last.fp[kind, a.id] for a, *_ in swaps
+        if any(fp[kind, a.id] != last.fp[kind, a.id] for a, *_ in edited
                for kind in ("agreement-item", "agreement-data")):
             self._last = None  # not a text edit after all: start from the files again
             return None
@@ -402,7 +392,7 @@ class SiteBuilder:
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
                       history=state.history, memo=self.memo)
         renderer = PageRenderer(site, router, self.paths.templates, self.memo)
-        keys = [("agreement", lang, a.id) for a in {id(a): a for a, *_ in swaps}.values()
+        keys = [("agreement", lang, a.id) for a in {id(a): a for a, *_ in edited}.values()
                 for lang in site.settings.languages]
         changes = Changes(True, errors, sink=sink)
         current = dict(self.published)
@@ -433,28 +423,21 @@ class SiteBuilder:
         translator's notes, texts), when nothing else in their files changed: the site
         `load()` would build, without reading, checking and linking every other record
         again. Nothing else a record shows follows from these fields (its status, order,
-        relations and addresses do not), and each of them is set as the full way sets it.
-        None when anything else changed."""
+        relations and addresses do not), and `Agreement.reword` sets them as the full way
+        does. None when anything else changed."""
         edited = self._edited(read, state)
         if edited is None:
             return None
         source = self._last.site.settings.source_lang
         for _, lang, old, src in edited:
-            wording = _WORDING if lang == source else _TRANSLATED
+            wording = SOURCE_WORDING if lang == source else TRANSLATED_WORDING
             before, after = old.data, src.data
             if (set(before) != set(after)
                     or any(before[k] != after[k] for k in after if k not in wording)
                     or any(bool(before[k]) != bool(after[k]) for k in wording & set(after))):
                 return None
         for a, lang, _, src in edited:
-            if lang == source:
-                a.source = src
-            else:
-                a.translations[lang] = src
-            for name in (_WORDING if lang == source else _TRANSLATED) & set(src.data):
-                if lang == source or name == "title" or src.data[name]:
-                    getattr(a, name)[lang] = src.data[name]
-            a.bodies[lang] = Body.of(lang, src)
+            a.reword(lang, src, source)
         return self._last.site
 
     def update_apart(self, sink: Callable[[str, bytes], None],

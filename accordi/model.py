@@ -147,6 +147,33 @@ class Agreement:
         assert self.status is not None
         return (self.status.rank, -self.signed.earliest.toordinal(), self.id)
 
+    @property
+    def related(self) -> list[str]:
+        """The agreements it extends or supersedes, then those that extend or supersede it."""
+        return self.extends + self.supersedes + self.extended_by + self.superseded_by
+
+    def reword(self, lang: str, src: Source, source_lang: str) -> None:
+        """Take its wording in `lang` (title, object, translator's note, text) from its file
+        `src`; a translation's empty object or note is left out."""
+        d = src.data
+        self.title[lang] = d["title"]
+        if lang == source_lang:
+            self.source = src
+            self.object[lang] = d["object"]
+        else:
+            self.translations[lang] = src
+            if d.get("object"):
+                self.object[lang] = d["object"]
+            if d.get("translator_note"):
+                self.translator_note[lang] = d["translator_note"]
+        self.bodies[lang] = Body.of(lang, src)
+
+
+# The fields of an agreement's files that `Agreement.reword` takes, in its Italian source and
+# in a translation: nothing else about the agreement follows from them.
+SOURCE_WORDING = frozenset({"title", "object"})
+TRANSLATED_WORDING = frozenset({"title", "object", "translator_note"})
+
 
 @dataclass
 class Page:
@@ -496,13 +523,7 @@ class _Builder:
                                     f"create {source_name} with the agreement's facts, or "
                                     "rename this file to match an existing record")
                     continue
-                a.translations[lang] = src
-                a.title[lang] = src.data["title"]
-                if src.data.get("object"):
-                    a.object[lang] = src.data["object"]
-                if src.data.get("translator_note"):
-                    a.translator_note[lang] = src.data["translator_note"]
-                a.bodies[lang] = self.body(src, lang)
+                a.reword(lang, src, self.settings.source_lang)
 
     def link_relations(self, agreements: dict[str, Agreement]) -> None:
         for a in agreements.values():

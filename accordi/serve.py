@@ -95,18 +95,16 @@ class IdleCollector:
         self.idle, self.every = idle, every
         self.pending = 0  # rebuilds since the last full collection
         self._timer: object | None = None
-        self._thresholds: tuple[int, int, int] | None = None
 
     @contextlib.contextmanager
     def deferred(self) -> Iterator[IdleCollector]:
         """Full collections wait for `collect()` while inside."""
-        self._thresholds = gc.get_threshold()
-        gc.set_threshold(self._thresholds[0], self._thresholds[1], 2**31 - 1)
+        young0, young1, full = gc.get_threshold()
+        gc.set_threshold(young0, young1, 2**31 - 1)
         try:
             yield self
         finally:
-            gc.set_threshold(*self._thresholds)
-            self._thresholds = None
+            gc.set_threshold(young0, young1, full)
 
     def rebuilt(self, loop: IOLoop | None = None) -> None:
         """A rebuild ended: collect when the server has been idle (on `loop`, the running

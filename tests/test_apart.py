@@ -67,6 +67,34 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _kill_starter(script: str, marker: Path) -> tuple[int, int, bool]:
+    """Run `script`, which starts a process that writes its pid into `marker`, and SIGKILL
+    the script's process once it has: (the script's pid, the parent pid of the process it
+    started, whether that process is still alive after up to 10 s)."""
+    starter = subprocess.Popen([sys.executable, "-c", script])
+    pid = None
+    try:
+        for _ in range(500):
+            if marker.exists() and marker.read_text().strip():
+                break
+            time.sleep(0.02)
+        pid = int(marker.read_text())
+        assert _alive(pid)
+        with open(f"/proc/{pid}/stat") as f:
+            parent = int(f.read().split(") ")[1].split()[1])
+        starter.send_signal(signal.SIGKILL)
+        starter.wait()
+        for _ in range(500):
+            if not _alive(pid):
+                break
+            time.sleep(0.02)
+        return starter.pid, parent, _alive(pid)
+    finally:
+        starter.kill()
+        if pid and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
                     "is Linux's; elsewhere a killed build's child ends with its work")
 def test_the_child_dies_when_its_parent_is_killed(tmp_path: Path):
@@ -80,25 +108,8 @@ def test_the_child_dies_when_its_parent_is_killed(tmp_path: Path):
             time.sleep(600)
         apart.run(work)
     """)
-    parent = subprocess.Popen([sys.executable, "-c", script])
-    try:
-        for _ in range(500):
-            if marker.exists() and marker.read_text():
-                break
-            time.sleep(0.02)
-        child = int(marker.read_text())
-        assert _alive(child)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        for _ in range(500):
-            if not _alive(child):
-                break
-            time.sleep(0.02)
-        assert not _alive(child), "the child outlived its killed parent"
-    finally:
-        parent.kill()
-        if marker.exists() and marker.read_text() and _alive(int(marker.read_text())):
-            os.kill(int(marker.read_text()), signal.SIGKILL)
+    _, _, alive = _kill_starter(script, marker)
+    assert not alive, "the child outlived its killed parent"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
@@ -114,25 +125,6 @@ def test_a_guarded_program_started_from_a_thread_dies_with_its_caller(tmp_path: 
         worker.start()
         worker.join()
     """)
-    caller = subprocess.Popen([sys.executable, "-c", script])
-    program = None
-    try:
-        for _ in range(500):
-            if marker.exists() and marker.read_text().strip():
-                break
-            time.sleep(0.02)
-        program = int(marker.read_text())
-        assert _alive(program)
-        with open(f"/proc/{program}/stat") as f:  # the program became the process asked for
-            assert f.read().split(") ")[1].split()[1] == str(caller.pid)
-        caller.send_signal(signal.SIGKILL)
-        caller.wait()
-        for _ in range(500):
-            if not _alive(program):
-                break
-            time.sleep(0.02)
-        assert not _alive(program), "the program outlived its killed caller"
-    finally:
-        caller.kill()
-        if program and _alive(program):
-            os.kill(program, signal.SIGKILL)
+    caller, parent, alive = _kill_starter(script, marker)
+    assert parent == caller  # the program became the process the caller started
+    assert not alive, "the program outlived its killed caller"

@@ -157,11 +157,20 @@ def _old_garbage() -> weakref.ref:
     return ref
 
 
+def _serving(collector: IdleCollector, edits) -> None:
+    """`edits(loop)` on an event loop of its own, with full collections deferred."""
+    loop = IOLoop()
+    try:
+        with collector.deferred():
+            loop.run_sync(lambda: edits(loop))
+    finally:
+        loop.close()
+
+
 def test_full_collections_wait_until_the_server_is_idle():
     collector = IdleCollector(idle=0.3, every=5)
-    loop = IOLoop()
 
-    async def edit_then_wait():
+    async def edit_then_wait(loop):
         ref = _old_garbage()
         collector.rebuilt(loop)
         assert ref() is not None, "collected during the edit"
@@ -172,18 +181,13 @@ def test_full_collections_wait_until_the_server_is_idle():
         await asyncio.sleep(0.3)
         assert ref() is None and collector.pending == 0
 
-    try:
-        with collector.deferred():
-            loop.run_sync(edit_then_wait)
-    finally:
-        loop.close()
+    _serving(collector, edit_then_wait)
 
 
 def test_edits_without_a_pause_still_collect_every_few_rebuilds():
     collector = IdleCollector(idle=60, every=3)
-    loop = IOLoop()
 
-    async def edits():
+    async def edits(loop):
         ref = _old_garbage()
         collector.rebuilt(loop)
         collector.rebuilt(loop)
@@ -191,11 +195,7 @@ def test_edits_without_a_pause_still_collect_every_few_rebuilds():
         collector.rebuilt(loop)
         assert ref() is None
 
-    try:
-        with collector.deferred():
-            loop.run_sync(edits)
-    finally:
-        loop.close()
+    _serving(collector, edits)
 
 
 def test_only_full_collections_are_deferred_and_only_while_serving():
