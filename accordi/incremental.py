@@ -289,6 +289,8 @@ class SiteBuilder:
         for out, verdict in self._render(views, renderer, todo, sink):
             self._settle(changes, current, out, fingerprints[out], verdict)
         changes.rendered = len(todo)
+        if not self.lasting:  # no next update will reuse the lists' items and rows
+            self.memo.clear()
         # Redirects at former addresses and notices at removed ones: few, always remade.
         for spec in manifest.extra_pages(site, views, self.paths.content):
             self._compare(changes, current, spec.output, "",

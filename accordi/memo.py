@@ -44,6 +44,11 @@ class Memo:
         if sweep:
             self._values, self._used = self._used, {}
 
+    def clear(self) -> None:
+        """Forget every value now, for a build that will not ask for them again: the files
+        made after the pages share none of the pages' values, and can use their memory."""
+        self._values, self._used = {}, {}
+
     def context(self, agreement_id: str) -> tuple | None:
         """The key of everything shown about one agreement (None while inert)."""
         if self._site is None:

@@ -11,6 +11,7 @@ from accordi.cache import BuildCache
 from accordi.config import Paths
 from accordi.content import FileCache, read_content
 from accordi.errors import ErrorCollector
+from accordi.incremental import SiteBuilder
 from bench.generate import generate
 from tests.conftest import make_site
 
@@ -161,3 +162,20 @@ def test_an_unreadable_cache_only_costs_time(tmp_path):
     pipeline.build(Paths(content=content, output=fresh), AS_OF)
     assert tree(paths.output) == tree(fresh)
     assert os.path.getsize(paths.output / "it/index.html") > 1000
+
+
+def test_a_one_off_build_lets_go_of_the_lists_values_before_making_files(tmp_path):
+    """A build that no update follows forgets what its lists kept of each agreement once
+    its pages are made (their memory then serves the data files), with the same result."""
+    content = generate(40, tmp_path / "content")
+    made, kinds = {}, {}
+    for lasting in (True, False):
+        builder = SiteBuilder(Paths(content=content, output=tmp_path / "out"), AS_OF)
+        builder.lasting = lasting
+        changes = builder.update()
+        made[lasting] = changes.files
+        kinds[lasting] = {kind for kind, _ in builder.memo._values}
+    assert made[True] == made[False] and len(made[True]) > 80
+    assert {"agreement-item", "fragment:agreement_card"} <= kinds[True]
+    assert not {k for k in kinds[False] if k.startswith(("agreement-", "fragment:"))}
+    assert "data-rows" in kinds[False]  # the files' own values are kept while they are made
