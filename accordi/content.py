@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,17 +28,26 @@ from .yamlmarks import Marked, load
 LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 
 
+def pack(text: str) -> bytes:
+    """A body as a site holds it: UTF-8, compressed. A large site holds every text, and
+    prose packs to a third or a half of its UTF-8 (as a Python string, a text with one
+    dash or quote beyond Latin-1 takes two bytes a character); unpacking a body as a page
+    is made costs some 20 µs, beside milliseconds of Markdown."""
+    return zlib.compress(text.encode("utf-8")) if text else b""
+
+
+def unpack(packed: bytes) -> bytes:
+    """The UTF-8 of a packed body."""
+    return zlib.decompress(packed) if packed else b""
+
+
 @dataclass
 class Source:
-    """One parsed content file: data with line marks, and the Markdown body if any.
-
-    The body is held as UTF-8: as a Python string, a text with one dash or quote beyond
-    Latin-1 takes two bytes a character, and a large site holds every text.
-    """
+    """One parsed content file: data with line marks, and the Markdown body if any."""
 
     path: Path
     marked: Marked
-    utf8: bytes = b""  # the body
+    packed: bytes = b""  # the body (see `pack`)
     body_line: int = 1
 
     @property
@@ -48,7 +58,7 @@ class Source:
     @property
     def body(self) -> str:
         """The Markdown body."""
-        return self.utf8.decode("utf-8")
+        return unpack(self.packed).decode("utf-8")
 
     def line(self, *path: Any) -> int:
         """Line of a key path in this file."""
@@ -62,7 +72,7 @@ class Source:
     @cached_property
     def body_digest(self) -> str:
         """Digest of the Markdown body."""
-        return hashlib.sha1(self.utf8, usedforsecurity=False).hexdigest()
+        return hashlib.sha1(unpack(self.packed), usedforsecurity=False).hexdigest()
 
     def digested(self) -> Source:
         """Work out both digests now, so that they are kept with the parsed file."""
@@ -295,7 +305,7 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    return Source(path, marked, body.encode("utf-8"), body_line).digested()
+    return Source(path, marked, pack(body), body_line).digested()
 
 
 def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:

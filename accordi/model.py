@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, as_text
-from .content import LANG_FILE, RawContent, Source
+from .content import LANG_FILE, RawContent, Source, unpack
 from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
 from .schema import is_id
@@ -82,30 +82,30 @@ class StatedStatus:
 class Body:
     """One language's Markdown: the summary and the text (articles), with where they start.
 
-    Both are read out of the file's body as the parsed file holds it (UTF-8), so that a
-    site's texts are held in memory once, and compactly.
+    Both are read out of the file's body as the parsed file holds it (packed UTF-8, see
+    `content.pack`), so that a site's texts are held in memory once, and compactly.
     """
 
     lang: str
-    source: bytes                   # the whole body of the file, in UTF-8
-    spans: tuple[Offsets, Offsets]  # where the summary and the text lie in it (bytes)
+    source: bytes                   # the whole body of the file, packed
+    spans: tuple[Offsets, Offsets]  # where the summary and the text lie in its UTF-8
     line: int
     path: Path
 
     @classmethod
     def of(cls, lang: str, src: Source) -> Body:
         """The body of a parsed file."""
-        return cls(lang, src.utf8, split_parts(src.utf8), src.body_line, src.path)
+        return cls(lang, src.packed, split_parts(src.packed), src.body_line, src.path)
 
     @property
     def summary(self) -> str:
         start, end = self.spans[0]
-        return self.source[start:end].decode("utf-8")
+        return unpack(self.source)[start:end].decode("utf-8")
 
     @property
     def text(self) -> str:
         start, end = self.spans[1]
-        return self.source[start:end].decode("utf-8")
+        return unpack(self.source)[start:end].decode("utf-8")
 
 
 @dataclass
@@ -587,10 +587,10 @@ class _Builder:
 
 
 @lru_cache(maxsize=1 << 16)
-def split_parts(utf8: bytes) -> tuple[Offsets, Offsets]:
-    """`split_spans` of a body in UTF-8, as offsets in its bytes; remembered: the live
+def split_parts(packed: bytes) -> tuple[Offsets, Offsets]:
+    """`split_spans` of a packed body, as offsets in its UTF-8; remembered: the live
     server splits every body again after each edit."""
-    text = utf8.decode("utf-8")
+    text = unpack(packed).decode("utf-8")
     (a, b), (c, d) = split_spans(text)
     at = {i: len(text[:i].encode("utf-8")) for i in (a, b, c, d)}
     return (at[a], at[b]), (at[c], at[d])

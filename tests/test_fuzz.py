@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from accordi import outputs, pipeline, schema
 from accordi.config import Paths
-from accordi.content import Source
+from accordi.content import Source, pack
 from accordi.errors import ContentFailure
 from accordi.model import Body
 from accordi.render import PageRenderer
@@ -349,9 +349,9 @@ def _split_by_joining(body: str) -> tuple[str, str]:
     max_size=12).map("\n".join)))
 def test_a_body_splits_where_its_first_heading_is(body):
     """Summary and text are read out of the body by offsets (of its characters, and of its
-    UTF-8 bytes as a parsed file holds it): the same parts as joining its lines."""
+    UTF-8 bytes, packed as a parsed file holds it): the same parts as joining its lines."""
     expected = _split_by_joining(body)
     assert split_body(body) == expected
-    held = Body.of("it", Source(Path("x.it.md"), Marked({}, {}), body.encode("utf-8")))
+    held = Body.of("it", Source(Path("x.it.md"), Marked({}, {}), pack(body)))
     assert (held.summary, held.text) == expected
     RUNS["split"] += 1
