@@ -8,8 +8,9 @@ itself: no server, no third party.
 A large site is indexed in shards of about `SHARD_PAGES` record pages, each a bundle of its
 own that the search page merges (Pagefind's `mergeIndex`): Pagefind holds a whole bundle in
 memory (about 0.16 MB a page) and its time grows faster than its size, and an edit
-re-indexes only the shards whose pages changed. A page's shard follows from its path alone, so it stays put as the site grows
-until the number of shards changes. A site of up to `SHARD_PAGES` record pages is one bundle.
+re-indexes only the shards whose pages changed. A page's shard follows from its path alone,
+so it stays put as the site grows until the number of shards changes. A site of up to
+`SHARD_PAGES` record pages is one bundle.
 """
 
 from __future__ import annotations
