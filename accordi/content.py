@@ -71,8 +71,8 @@ class Source:
 
     @cached_property
     def body_digest(self) -> str:
-        """Digest of the Markdown body."""
-        return hashlib.sha1(unpack(self.packed), usedforsecurity=False).hexdigest()
+        """Digest of the Markdown body, as packed: the same text packs to the same bytes."""
+        return hashlib.sha1(self.packed, usedforsecurity=False).hexdigest()
 
     def digested(self) -> Source:
         """Work out both digests now, so that they are kept with the parsed file."""

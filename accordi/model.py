@@ -99,12 +99,14 @@ class Body:
 
     @property
     def summary(self) -> str:
-        start, end = self.spans[0]
-        return unpack(self.source)[start:end].decode("utf-8")
+        return self._part(0)
 
     @property
     def text(self) -> str:
-        start, end = self.spans[1]
+        return self._part(1)
+
+    def _part(self, i: int) -> str:
+        start, end = self.spans[i]
         return unpack(self.source)[start:end].decode("utf-8")
 
 
