@@ -116,6 +116,16 @@ class FileCache:
         self.seen: set[Path] = set()      # the files of the latest read
         self.reparsed: set[Path] = set()  # those of them read again (new or changed)
         self._wanted: list[tuple[Path, Path, Callable, str]] | None = None  # see prefetch
+        self._paths: dict[str, Path] = {}  # see path()
+
+    def path(self, name: str) -> Path:
+        """The Path of a file or folder a walk found, the same object at every read: making
+        one parses its string, which for every file of a large tree would cost more than
+        finding that nothing changed."""
+        found = self._paths.get(name)
+        if found is None:
+            found = self._paths[name] = Path(name)
+        return found
 
     def _lookup(self, path: Path, root: Path, tag: str) -> tuple[tuple, tuple | None, str]:
         """(the file's stat signature, its entry if still valid or on disk, its disk key)."""
@@ -208,6 +218,8 @@ class FileCache:
         for path in set(self._entries) - seen:
             del self._entries[path]
         self.seen = seen
+        if len(self._paths) > 2 * len(seen) + 1000:  # many files were removed or renamed
+            self._paths.clear()
 
 
 PREFETCH_FROM = 256  # files to parse
@@ -324,7 +336,8 @@ def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:
 
 
 def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path],
-             recursive: bool = False) -> list[tuple[Path, bool]]:
+             recursive: bool = False, make_path: Callable[[str], Path] = Path
+             ) -> list[tuple[Path, bool]]:
     """(path, is a folder) under `folder` in order, without hidden names and links leading
     out of `root` (those are reported and added to `failed`).
 
@@ -344,7 +357,7 @@ def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path]
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = here / entry.name
+            path = make_path(entry.path)
             if entry.is_symlink():
                 if _leaves(path, root, errors):
                     failed.add(path)
@@ -428,7 +441,8 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
         errors.add(themes_path, 0, "", "the thematic areas file is missing",
                    "create content/themes.yaml with a list of themes")
 
-    for path, is_dir in _entries(root / "partners", root, errors, raw.failed):
+    for path, is_dir in _entries(root / "partners", root, errors, raw.failed,
+                                 make_path=cache.path):
         if is_dir:
             continue
         if path.suffix in (".yaml", ".yml") and path.is_file():
@@ -444,7 +458,7 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
     agreement_fields = schema.properties_of("agreement") - schema.properties_of(
         "agreementTranslation")
     for path, is_dir in _entries(root / "agreements", root, errors, raw.failed,
-                                 recursive=True):
+                                 recursive=True, make_path=cache.path):
         if is_dir:
             continue
         m = LANG_FILE.fullmatch(path.name)
