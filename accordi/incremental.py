@@ -17,7 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +134,8 @@ _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see up
 _WORKER: tuple[Views, PageRenderer, SiteBuilder, Callable | None] | None = None
 
 _Verdict = tuple[str, int, bool, bytes | None]  # digest, size, as before, bytes to hand on
+# A page (key, fingerprint, shown keys) or a data file (producer, plan) to make later.
+_Later = tuple[str, object, object, frozenset | None]
 
 
 def _render_chunk(chunk: list[tuple[PageKey, str]]) -> tuple[list[tuple[str, _Verdict]], list]:
@@ -170,6 +172,9 @@ class SiteBuilder:
         self._shown: dict[str, frozenset] = {}  # output path -> its page's _shown_keys
         self.lasting = True  # more updates may follow: keep what they would reuse
         self.memo = Memo()  # what lists and files show of each agreement, between updates
+        # output path -> what an update left to make later (see `update(first=...)`)
+        self.pending: dict[str, _Later] = {}
+        self._later: tuple[Views, PageRenderer, str] | None = None
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
         """Read and validate every content file (unchanged ones from the caches)."""
@@ -224,19 +229,25 @@ class SiteBuilder:
         return bool(self.published) and all(self._intact(p) for p in self.published)
 
     def update(self, sink: Callable[[str, bytes], None] | None = None,
-               surroundings: tuple[str, History | None] | None = None) -> Changes:
+               surroundings: tuple[str, History | None] | None = None,
+               first: Collection[str] | None = None) -> Changes:
         """Bring the build up to date with the content; the first call builds everything.
 
         With `sink`, new and changed files go to it as they are made (nothing is made
         when the content has errors) instead of into `Changes.files`. `surroundings`: as
-        `inputs()` found them just before.
+        `inputs()` found them just before. With `first` (the output paths an editor has
+        open), only the agreements' own pages and those are made now: the other pages and
+        the data files to remake wait in `pending` for `finish()`, their previous files
+        left in place meanwhile. On a large site a list or a data file shows every
+        agreement, and the edited page should not wait for them all.
         """
         environment, history = surroundings or self.surroundings()
         read = self.read()
         state = _State(self.files.seen, environment, history, self._signature(read[0]))
         quick = self._text_edit(read, state, sink)
         if quick is not None:
-            return quick
+            return quick  # what waits shows no text: it still waits, and is still right
+        self.pending, self._later = {}, None
         site, last = self._reworded(read, state), self._last
         self._last = None
         patched = site is not None
@@ -282,6 +293,12 @@ class SiteBuilder:
             if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
                 current[out] = previous
+            elif first is not None and key[0] != "agreement" and out not in first:
+                # Its previous file stands until it is made; the next update works its
+                # fingerprint out again (its shown keys are not recorded).
+                self.pending[out] = ("page", key, page_fp, shown_now.pop(out, None))
+                if previous:
+                    current[out] = previous
             else:
                 todo.append((key, out, page_fp))
         self._shown = shown_now
@@ -299,24 +316,63 @@ class SiteBuilder:
         self.addresses = set(manifest.published(site))
         for name, plan in outputs.PRODUCERS:
             for f in plan(site, router, self.memo):
-                tag = f"{name}:" + _sha1(repr((
-                    environment, f.path, self.memo.fingerprints(f.keys),
-                    [self.memo.context(a) for a in f.agreements])).encode())
                 previous = self.published.get(f.path)
-                if previous and previous[0] == tag and self._intact(f.path):
-                    changes.unchanged.add(f.path)  # nothing it is made from changed
-                    current[f.path] = previous
+                if first is not None:  # telling whether it changed takes most of making it
+                    self.pending[f.path] = ("file", name, f, None)
+                    if previous:
+                        current[f.path] = previous
                 else:
-                    self._compare(changes, current, f.path, tag, f.make())
+                    self._produce(changes, current, environment, name, f, previous)
         for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
         self.previous, self.published = self.published, current
-        self.memo.end()
+        if self.pending:
+            self._later = (views, renderer, environment)
+        self.memo.end(sweep=not self.pending)  # what waits will use the values kept
         if self.store:
             self.store.flush()
         state.site, state.fp = site, fp
         self._last = None if errors.errors else state  # warnings: always the full way
+        return changes
+
+    def _produce(self, changes: Changes, current: dict, environment: str, name: str,
+                 f: outputs.Planned, previous: tuple[str, str, int, str] | None) -> None:
+        """Make data file `f` of producer `name`, unless nothing it is made from changed."""
+        tag = f"{name}:" + _sha1(repr((
+            environment, f.path, self.memo.fingerprints(f.keys),
+            [self.memo.context(a) for a in f.agreements])).encode())
+        if previous and previous[0] == tag and self._intact(f.path, previous):
+            changes.unchanged.add(f.path)
+            current[f.path] = previous
+        else:
+            self._compare(changes, current, f.path, tag, f.make())
+
+    def finish(self, sink: Callable[[str, bytes], None] | None = None,
+               paths: Collection[str] | None = None) -> Changes:
+        """Make what the latest update left for later: the pending pages and files among
+        `paths`, or all of them. The site is then what a full update would have made."""
+        changes = Changes(True, ErrorCollector(self.paths.content), sink=sink)
+        if self._later is None:
+            return changes
+        views, renderer, environment = self._later
+        for out in [p for p in self.pending if paths is None or p in paths]:
+            what, key, made_as, shown = self.pending.pop(out)
+            previous = self.published.get(out)
+            if what == "file":
+                self._produce(changes, self.published, environment, key, made_as, previous)
+                continue
+            html = renderer.render(views.make(key)).encode("utf-8")
+            self._settle(changes, self.published, out, made_as,
+                         self._verdict(out, html, sink))
+            changes.rendered += 1
+            if shown is not None:
+                self._shown[out] = shown
+        if not self.pending:
+            self._later = None
+            self.memo.end()
+        if self.store:
+            self.store.flush()
         return changes
 
     def _extras(self, site: Site) -> dict[str, bytes]:

@@ -18,7 +18,8 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -66,16 +67,28 @@ def write_changes(output: Path, changes: Changes) -> None:
             target.unlink()
 
 
-def refresh(builder: SiteBuilder, output: Path) -> Changes:
+def refresh(builder: SiteBuilder, output: Path, first: Collection[str] | None = None
+            ) -> Changes:
     """One rebuild of the preview folder, as the live server does it after an edit.
 
     Files are written as they are made (a large site is never held in memory), then
-    removals are applied and what was published is recorded.
+    removals are applied and what was published is recorded. With `first`, the pages
+    other than those and the agreements' own wait for `finish` (see `SiteBuilder.update`).
     """
     root = output.resolve()
-    changes = builder.update(sink=lambda rel, data: write_file(root, rel, data))
+    changes = builder.update(sink=lambda rel, data: write_file(root, rel, data), first=first)
     if changes.ok:
         write_changes(output, changes)
+        builder.publish_manifest()
+    return changes
+
+
+def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = None
+           ) -> Changes:
+    """Write what the latest refresh left for later (those of `paths`, or all)."""
+    root = output.resolve()
+    changes = builder.finish(sink=lambda rel, data: write_file(root, rel, data), paths=paths)
+    if changes.written:
         builder.publish_manifest()
     return changes
 
@@ -144,19 +157,26 @@ def error_page(errors: ErrorCollector) -> bytes:
 
 
 class Preview:
-    """The WSGI application the livereload server runs: the preview folder, or the errors."""
+    """The WSGI application the livereload server runs: the preview folder, or the errors.
 
-    def __init__(self, builder: SiteBuilder, output: Path, log=print):
+    After an edit, the edited agreement's pages and the pages the editor opened last are
+    made at once and the tabs reload; the other pages and files it changes follow one at a
+    time while the server is idle (`finish_one`), and one asked for before its turn is
+    made then and there: whatever the browser gets is up to date.
+    """
+
+    def __init__(self, builder: SiteBuilder, output: Path, log=print, recent: int = 8):
         self.builder, self.output, self.log = builder, output.resolve(), log
         self.errors: ErrorCollector | None = None
         self.lock = threading.Lock()
+        self.opened: deque[str] = deque(maxlen=recent)  # pages served last, newest last
 
     def rebuild(self) -> None:
         """Bring the preview up to date; content mistakes are shown, never raised."""
         with self.lock:
             started = time.perf_counter()
             try:
-                changes = refresh(self.builder, self.output)
+                changes = refresh(self.builder, self.output, first=set(self.opened))
             except Exception as exc:  # a bug, not a content mistake: keep serving
                 self.log(f"internal error while rebuilding: {exc!r}")
                 raise
@@ -165,9 +185,28 @@ class Preview:
                 self.log(changes.errors.report())
                 return
             self.errors = None
+            later = (f" ({len(self.builder.pending)} more to follow)"
+                     if self.builder.pending else "")
             self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.written)} files "
                      f"written, {len(changes.removed)} removed in "
-                     f"{(time.perf_counter() - started) * 1000:.0f} ms")
+                     f"{(time.perf_counter() - started) * 1000:.0f} ms{later}")
+
+    def finish_one(self) -> bool:
+        """Make one of the pages or files the latest rebuild left for later; whether any
+        are left."""
+        with self.lock:
+            if self.builder.pending:
+                finish(self.builder, self.output, [next(iter(self.builder.pending))])
+            return bool(self.builder.pending)
+
+    def _made(self, target: Path) -> None:
+        """Make the file at `target` now if the latest rebuild left it for later."""
+        rel = target.relative_to(self.output).as_posix()
+        rel = "" if rel == "." else rel
+        wanted = {rel, f"{rel}/index.html".lstrip("/")} & self.builder.pending.keys()
+        if wanted:
+            with self.lock:
+                finish(self.builder, self.output, wanted)
 
     def __call__(self, environ, start_response):
         path = unquote(environ.get("PATH_INFO", "/"))
@@ -176,10 +215,13 @@ class Preview:
             start_response("500 Content errors", [("Content-Type", "text/html; charset=utf-8")])
             return [body]
         target = (self.output / path.lstrip("/")).resolve()
+        if target.is_relative_to(self.output):
+            self._made(target)
         if target.is_dir():
             target = target / "index.html"
         if not target.is_relative_to(self.output) or not target.is_file():
             status, target = "404 Not Found", self.output / "404.html"
+            self._made(target)
             if not target.is_file():
                 start_response(status, [("Content-Type", "text/plain")])
                 return [b"not found"]
@@ -188,6 +230,10 @@ class Preview:
         data = target.read_bytes()
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype == "text/html":
+            opened = target.relative_to(self.output).as_posix()
+            if opened in self.opened:
+                self.opened.remove(opened)
+            self.opened.append(opened)
             data = CSP_SCRIPT.sub(lambda m: m.group(1) + b" " + LIVE_HASH.encode(), data, 1)
         if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
             ctype += "; charset=utf-8"
@@ -203,11 +249,23 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
     collector = IdleCollector()
 
+    finishing = False
+
+    def finish_later() -> None:
+        nonlocal finishing
+        finishing = app.finish_one()
+        if finishing:  # one at a time: requests and the next edit come in between
+            IOLoop.current().add_callback(finish_later)
+
     def rebuild() -> None:
+        nonlocal finishing
         try:
             app.rebuild()
         finally:
             collector.rebuilt()
+            if app.builder.pending and not finishing:
+                finishing = True
+                IOLoop.current().add_callback(finish_later)
 
     with collector.deferred():
         app.rebuild()

@@ -349,3 +349,65 @@ def test_any_sequence_of_edits_gives_the_site_of_a_full_build(live, tmp_path, se
         full = tmp_path / f"full-{step}"
         pipeline.build(Paths(content=content, output=full), AS_OF)
         assert tree(preview) == tree(full), f"step {step}: {name}"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_pages_left_for_later_are_made_as_a_full_build_would(live, tmp_path, seed):
+    """The live server's way: an edit makes the agreements' pages and the opened ones at
+    once, the rest later, on request or all together; what it makes, whenever it makes
+    it, is what a fresh build of the content at that moment would publish."""
+    import random
+
+    content, preview, builder = live
+    rng = random.Random(seed)
+    names = sorted(SEQUENCE_EDITS)
+    opened = {"it/accordi/index.html"}
+    for step in range(8):
+        name = rng.choice(names)
+        SEQUENCE_EDITS[name](content)
+        changes = builder.update(first=opened)
+        assert changes.ok, (name, changes.errors.report())
+        write_changes(preview, changes)
+        assert not opened & builder.pending.keys()
+        assert not any(p.startswith(("it/accordi/", "en/agreements/")) and p.count("/") == 3
+                       for p in builder.pending)  # an agreement's page never waits
+        full = tmp_path / f"full-{step}"
+        pipeline.build(Paths(content=content, output=full), AS_OF)
+        expected = tree(full)
+        for rel in set(opened) | (set(changes.files) & expected.keys()):
+            assert (preview / rel).read_bytes() == expected[rel], (step, name, rel)
+        some = set(rng.sample(sorted(builder.pending), min(3, len(builder.pending))))
+        later = builder.finish(paths=some)
+        assert later.ok and not some & builder.pending.keys()
+        write_changes(preview, later)
+        for rel in some & expected.keys():
+            assert (preview / rel).read_bytes() == expected[rel], (step, name, rel)
+        if rng.random() < 0.5:  # the next edit may come before the rest is made
+            write_changes(preview, builder.finish())
+            assert builder.pending == {}
+            assert tree(preview) == tree(full), f"step {step}: {name}"
+    write_changes(preview, builder.finish())
+    same_as_full_build(content, preview, tmp_path)
+
+
+def test_a_title_edit_makes_its_pages_at_once_and_the_lists_after(live, tmp_path):
+    content, preview, builder = live
+    EDITS["title"](content)
+    changes = builder.update(first=set())
+    assert changes.rendered == 2
+    assert {p for p in changes.files if p.endswith(".html")} == {
+        "it/accordi/lisbona-2021/index.html", "en/agreements/lisbona-2021/index.html"}
+    assert {"it/accordi/index.html", "it/partner/lisbona/index.html",
+            "data/agreements.csv"} <= builder.pending.keys()
+    write_changes(preview, changes)
+    before = (preview / "it/accordi/index.html").read_bytes()
+    assert b"Intesa di" not in before  # the previous list stands meanwhile
+    later = builder.finish()
+    assert later.rendered >= 5 and "it/accordi/index.html" in later.files
+    assert b"Intesa di" in later.files["it/accordi/index.html"]
+    write_changes(preview, later)
+    same_as_full_build(content, preview, tmp_path)
+    again = builder.update(first=set())  # nothing changed since: nothing is made
+    assert again.rendered == 0 and not again.files
+    rest = builder.finish()  # the data files are looked at, and found the same
+    assert rest.rendered == 0 and not rest.files and builder.pending == {}

@@ -204,3 +204,47 @@ def test_only_full_collections_are_deferred_and_only_while_serving():
         young0, young1, full = gc.get_threshold()
         assert (young0, young1) == before[:2] and full >= 2**31 - 1
     assert gc.get_threshold() == before
+
+
+def test_lists_follow_an_edit_on_request_and_by_themselves(server):
+    """The edited page comes first; a list asked for before its turn is made for the
+    request, and the rest of the preview is brought up to date without one."""
+    content, base, _, log = server
+    fetch(base + "it/accordi/lisbona-2021/")
+    touch_edit(content / "agreements/lisbona-2021.it.md", 'title: "Accordo di',
+               'title: "Intesa di')
+    wait_for(lambda: "Intesa di" in fetch(base + "it/accordi/lisbona-2021/")[1])
+    status, html = fetch(base + "it/accordi/")
+    assert status == 200 and "Intesa di" in html
+    preview = log.parent / "preview"
+    wait_for(lambda: "Intesa di" in (preview / "it/temi/cultura/index.html").read_text())
+    wait_for(lambda: "Intesa di" in (preview / "data/agreements.csv").read_text())
+    assert "more to follow" in log.read_text() and "Traceback" not in log.read_text()
+
+
+def test_a_page_left_for_later_is_made_when_asked_for(tmp_path):
+    from accordi.config import Paths
+    from accordi.incremental import SiteBuilder
+    from accordi.serve import Preview
+    from tests.test_incremental import AS_OF
+
+    content = make_site(tmp_path)
+    builder = SiteBuilder(Paths(content=content, output=tmp_path / "preview"), AS_OF)
+    app = Preview(builder, tmp_path / "preview", log=lambda m: None)
+    app.rebuild()
+
+    def get(path: str) -> bytes:
+        return b"".join(app({"PATH_INFO": path}, lambda status, headers: None))
+
+    get("/it/accordi/lisbona-2021/")
+    touch_edit(content / "agreements/lisbona-2021.it.md", 'title: "Accordo di',
+               'title: "Intesa di')
+    app.rebuild()
+    assert "it/accordi/index.html" in builder.pending
+    assert b"Intesa di" in get("/it/accordi/lisbona-2021/")  # made at once: it was open
+    assert b"Intesa di" in get("/it/accordi/")  # made for this request
+    assert "it/accordi/index.html" not in builder.pending
+    assert "it/temi/cultura/index.html" in builder.pending  # not asked for: still waits
+    while app.finish_one():
+        pass
+    assert b"Intesa di" in (tmp_path / "preview/it/temi/cultura/index.html").read_bytes()
