@@ -50,9 +50,29 @@ def fingerprints(site: Site) -> dict[Key, str]:
     # The address of every page and their order: what the sitemap lists.
     fp["addresses",] = _digest((list(site.agreements), list(site.partners), list(site.themes),
                                 [(pg.name, pg.slug) for pg in site.pages.values()]))
-    for member, collection in COLLECTIONS.items():
-        fp[collection,] = _digest(sorted((k, v) for k, v in fp.items() if k[0] == member))
+    _collect(fp)
     return fp
+
+
+def reworded(fp: dict[Key, str], edited: Iterable[Agreement]) -> dict[Key, str]:
+    """`fingerprints(site)` once only the wording of the `edited` agreements changed, from
+    the fingerprints before: wording changes nothing else a record shows (see
+    `Agreement.reword`), so the other records need no digest again."""
+    fp = dict(fp)
+    for a in edited:
+        fp.update(agreement_fingerprints(a))
+    _collect(fp)
+    return fp
+
+
+def _collect(fp: dict[Key, str]) -> None:
+    """The collections' fingerprints, from their members'."""
+    members: dict[str, list] = {member: [] for member in COLLECTIONS}
+    for k, v in fp.items():
+        if k[0] in members:
+            members[k[0]].append((k, v))
+    for member, collection in COLLECTIONS.items():
+        fp[collection,] = _digest(sorted(members[member]))
 
 
 def _determined_by(a: Agreement) -> tuple:

@@ -248,11 +248,11 @@ class SiteBuilder:
         if quick is not None:
             return quick  # what waits shows no text: it still waits, and is still right
         self.pending, self._later = {}, None
-        site, last = self._reworded(read, state), self._last
+        reworded, last = self._reworded(read, state), self._last
         self._last = None
-        patched = site is not None
+        patched = reworded is not None
         if patched:
-            errors = read[1]
+            site, errors = last.site, read[1]
         else:
             site, errors = self.load(read)
         if site is None:
@@ -263,7 +263,7 @@ class SiteBuilder:
         if environment != self.environment:
             strings.cache_clear()  # the locales may have been edited
             self.environment = environment
-        fp = deps.fingerprints(site)
+        fp = deps.reworded(last.fp, reworded) if patched else deps.fingerprints(site)
         self.memo.begin(site, fp, (environment, fp["frame",]))
         views = Views(site, router, html_cache=self.html_cache, store=self.store,
                       history=history, memo=self.memo)
@@ -476,13 +476,14 @@ class SiteBuilder:
         return changes
 
     def _reworded(self, read: tuple[RawContent, ErrorCollector], state: _State
-                  ) -> Site | None:
-        """The last site with the edited agreements' wording swapped in (titles, objects,
-        translator's notes, texts), when nothing else in their files changed: the site
-        `load()` would build, without reading, checking and linking every other record
-        again. Nothing else a record shows follows from these fields (its status, order,
-        relations and addresses do not), and `Agreement.reword` sets them as the full way
-        does. None when anything else changed."""
+                  ) -> list[Agreement] | None:
+        """The agreements whose wording changed (titles, objects, translator's notes,
+        texts), swapped into the last site when nothing else in their files changed: that
+        site becomes the one `load()` would build, without reading, checking and linking
+        every other record again. Nothing else a record shows follows from these fields
+        (its status, order, relations and addresses do not), and `Agreement.reword` sets
+        them as the full way does. None when anything else changed: the site is then
+        loaded again."""
         edited = self._edited(read, state)
         if edited is None:
             return None
@@ -496,7 +497,7 @@ class SiteBuilder:
                 return None
         for a, lang, _, src in edited:
             a.reword(lang, src, source)
-        return self._last.site
+        return [a for a, *_ in edited]
 
     def update_apart(self, sink: Callable[[str, bytes], None],
                      surroundings: tuple[str, History | None] | None = None) -> Changes:

@@ -11,9 +11,9 @@ build, workers and indexer included (see bench/measure.py). Edit: one agreement 
 rebuilt the way the live server does it (a long-lived builder, in process): a paragraph of
 its text, or its title in the front matter. The edit's figure is the time until its pages
 are published (the live server then reloads the tabs); the rest it changes (lists, feeds,
-data files) is made after, and "rest" is the time that takes. The floor is what Python-Markdown alone takes
-to convert every body on this machine, shared by its cores. Tests run this at a tiny size
-to prove it works; they never assert its timings.
+data files) is made after, and "rest" is the time that takes. The floor is what
+Python-Markdown alone takes to convert every body on this machine, shared by its cores.
+Tests run this at a tiny size to prove it works; they never assert its timings.
 """
 
 from __future__ import annotations

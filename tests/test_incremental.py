@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline
+from accordi import deps, pipeline
 from accordi.config import Paths
 from accordi.incremental import SiteBuilder
 from accordi.serve import write_changes
@@ -241,6 +241,8 @@ def test_a_wording_edit_reuses_the_last_site_and_matches_a_full_build(live, tmp_
         edit(content / "agreements" / file, "hanno firmato", "hanno sottoscritto")
     changes = builder.update()
     assert changes.ok and changes.patched and not changes.text_only
+    # Only the edited records were digested again: the rest must agree with a fresh look.
+    assert builder._last.fp == deps.fingerprints(builder._last.site)
     if name == "title of an extended one":
         assert "it/accordi/ateneo-2021/index.html" in changes.files
     write_changes(preview, changes)
