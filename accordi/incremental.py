@@ -17,6 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,9 +350,11 @@ class SiteBuilder:
             self._compare(changes, current, f.path, tag, f.make())
 
     def finish(self, sink: Callable[[str, bytes], None] | None = None,
-               paths: Collection[str] | None = None) -> Changes:
+               paths: Collection[str] | None = None, until: float | None = None) -> Changes:
         """Make what the latest update left for later: the pending pages and files among
-        `paths`, or all of them. The site is then what a full update would have made."""
+        `paths`, or all of them; with `until` (a `time.perf_counter()` reading), one and
+        then those begun before it. Once none is left, the site is what a full update
+        would have made."""
         changes = Changes(True, ErrorCollector(self.paths.content), sink=sink)
         if self._later is None:
             return changes
@@ -361,13 +364,15 @@ class SiteBuilder:
             previous = self.published.get(out)
             if what == "file":
                 self._produce(changes, self.published, environment, key, made_as, previous)
-                continue
-            html = renderer.render(views.make(key)).encode("utf-8")
-            self._settle(changes, self.published, out, made_as,
-                         self._verdict(out, html, sink))
-            changes.rendered += 1
-            if shown is not None:
-                self._shown[out] = shown
+            else:
+                html = renderer.render(views.make(key)).encode("utf-8")
+                self._settle(changes, self.published, out, made_as,
+                             self._verdict(out, html, sink))
+                changes.rendered += 1
+                if shown is not None:
+                    self._shown[out] = shown
+            if until is not None and time.perf_counter() > until:
+                break
         if not self.pending:
             self._later = None
             self.memo.end()

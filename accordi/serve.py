@@ -83,11 +83,13 @@ def refresh(builder: SiteBuilder, output: Path, first: Collection[str] | None = 
     return changes
 
 
-def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = None
-           ) -> Changes:
-    """Write what the latest refresh left for later (those of `paths`, or all)."""
+def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = None,
+           until: float | None = None) -> Changes:
+    """Write what the latest refresh left for later (those of `paths`, or all; see
+    `SiteBuilder.finish`)."""
     root = output.resolve()
-    changes = builder.finish(sink=lambda rel, data: write_file(root, rel, data), paths=paths)
+    changes = builder.finish(sink=lambda rel, data: write_file(root, rel, data), paths=paths,
+                             until=until)
     if changes.written:
         builder.publish_manifest()
     return changes
@@ -161,7 +163,7 @@ class Preview:
 
     After an edit, the edited agreement's pages and the pages the editor opened last are
     made at once and the tabs reload; the other pages and files it changes follow one at a
-    time while the server is idle (`finish_one`), and one asked for before its turn is
+    time while the server is idle (`finish_some`), and one asked for before its turn is
     made then and there: whatever the browser gets is up to date.
     """
 
@@ -191,12 +193,12 @@ class Preview:
                      f"written, {len(changes.removed)} removed in "
                      f"{(time.perf_counter() - started) * 1000:.0f} ms{later}")
 
-    def finish_one(self) -> bool:
-        """Make one of the pages or files the latest rebuild left for later; whether any
-        are left."""
+    def finish_some(self, budget: float = 0.1) -> bool:
+        """Make what the latest rebuild left for later for about `budget` seconds (one
+        page or file at least); whether any is left."""
         with self.lock:
             if self.builder.pending:
-                finish(self.builder, self.output, [next(iter(self.builder.pending))])
+                finish(self.builder, self.output, until=time.perf_counter() + budget)
             return bool(self.builder.pending)
 
     def _made(self, target: Path) -> None:
@@ -253,8 +255,8 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
 
     def finish_later() -> None:
         nonlocal finishing
-        finishing = app.finish_one()
-        if finishing:  # one at a time: requests and the next edit come in between
+        finishing = app.finish_some()
+        if finishing:  # a little at a time: requests and the next edit come in between
             IOLoop.current().add_callback(finish_later)
 
     def rebuild() -> None:

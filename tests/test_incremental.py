@@ -404,6 +404,9 @@ def test_a_title_edit_makes_its_pages_at_once_and_the_lists_after(live, tmp_path
     write_changes(preview, changes)
     before = (preview / "it/accordi/index.html").read_bytes()
     assert b"Intesa di" not in before  # the previous list stands meanwhile
+    waiting = len(builder.pending)
+    write_changes(preview, builder.finish(until=0.0))  # out of time: one, and no more
+    assert len(builder.pending) == waiting - 1
     later = builder.finish()
     assert later.rendered >= 5 and "it/accordi/index.html" in later.files
     assert b"Intesa di" in later.files["it/accordi/index.html"]
