@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -67,6 +67,12 @@ def write_changes(output: Path, changes: Changes) -> None:
             target.unlink()
 
 
+def _writer(output: Path) -> Callable[[str, bytes], None]:
+    """A sink that writes each file into the preview folder as it is made."""
+    root = output.resolve()
+    return lambda rel, data: write_file(root, rel, data)
+
+
 def refresh(builder: SiteBuilder, output: Path, first: Collection[str] | None = None
             ) -> Changes:
     """One rebuild of the preview folder, as the live server does it after an edit.
@@ -75,8 +81,7 @@ def refresh(builder: SiteBuilder, output: Path, first: Collection[str] | None = 
     removals are applied and what was published is recorded. With `first`, the pages
     other than those and the agreements' own wait for `finish` (see `SiteBuilder.update`).
     """
-    root = output.resolve()
-    changes = builder.update(sink=lambda rel, data: write_file(root, rel, data), first=first)
+    changes = builder.update(sink=_writer(output), first=first)
     if changes.ok:
         write_changes(output, changes)
         builder.publish_manifest()
@@ -87,9 +92,7 @@ def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = N
            until: float | None = None) -> Changes:
     """Write what the latest refresh left for later (those of `paths`, or all; see
     `SiteBuilder.finish`)."""
-    root = output.resolve()
-    changes = builder.finish(sink=lambda rel, data: write_file(root, rel, data), paths=paths,
-                             until=until)
+    changes = builder.finish(sink=_writer(output), paths=paths, until=until)
     if changes.written:
         builder.publish_manifest()
     return changes
@@ -162,8 +165,8 @@ class Preview:
     """The WSGI application the livereload server runs: the preview folder, or the errors.
 
     After an edit, the edited agreement's pages and the pages the editor opened last are
-    made at once and the tabs reload; the other pages and files it changes follow one at a
-    time while the server is idle (`finish_some`), and one asked for before its turn is
+    made at once and the tabs reload; the other pages and files it changes follow a little
+    at a time while the server is idle (`finish_some`), and one asked for before its turn is
     made then and there: whatever the browser gets is up to date.
     """
 
