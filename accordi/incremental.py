@@ -128,6 +128,12 @@ def _page_fingerprint(views: Views, fp: dict, key: PageKey, environment: str,
                                  environment + repr(changed_by))
 
 
+def _produced(record: tuple[str, str, int, str] | None) -> bool:
+    """Whether a published file was made by a producer of `outputs` (see `_produce`), or
+    may be (None: not published)."""
+    return record is None or ":" in record[0]
+
+
 _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
 
 
@@ -175,6 +181,7 @@ class SiteBuilder:
         self.memo = Memo()  # what lists and files show of each agreement, between updates
         # output path -> what an update left to make later (see `update(first=...)`)
         self.pending: dict[str, _Later] = {}
+        self._unplanned = False  # the data files to look at are not even listed yet
         self._later: tuple[Views, PageRenderer, str] | None = None
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
@@ -238,9 +245,9 @@ class SiteBuilder:
         when the content has errors) instead of into `Changes.files`. `surroundings`: as
         `inputs()` found them just before. With `first` (the output paths an editor has
         open), only the agreements' own pages and those are made now: the other pages and
-        the data files to remake wait in `pending` for `finish()`, their previous files
-        left in place meanwhile. On a large site a list or a data file shows every
-        agreement, and the edited page should not wait for them all.
+        the data files wait for `finish()`, their previous files left in place meanwhile
+        (see `unfinished`). On a large site a list or a data file shows every agreement,
+        and there is a data file per agreement: the edited page should not wait for them.
         """
         environment, history = surroundings or self.surroundings()
         read = self.read()
@@ -248,7 +255,7 @@ class SiteBuilder:
         quick = self._text_edit(read, state, sink)
         if quick is not None:
             return quick  # what waits shows no text: it still waits, and is still right
-        self.pending, self._later = {}, None
+        self.pending, self._unplanned, self._later = {}, False, None
         reworded, last = self._reworded(read, state), self._last
         self._last = None
         patched = reworded is not None
@@ -315,22 +322,21 @@ class SiteBuilder:
                           renderer.render(spec).encode("utf-8"))
         self.searchable = searchable
         self.addresses = set(manifest.published(site))
-        for name, plan in outputs.PRODUCERS:
-            for f in plan(site, router, self.memo):
-                previous = self.published.get(f.path)
-                if first is not None:  # telling whether it changed takes most of making it
-                    self.pending[f.path] = ("file", name, f, None)
-                    if previous:
-                        current[f.path] = previous
-                else:
-                    self._produce(changes, current, environment, name, f, previous)
+        if first is None:
+            for name, plan in outputs.PRODUCERS:
+                for f in plan(site, router, self.memo):
+                    self._produce(changes, current, environment, name, f,
+                                  self.published.get(f.path))
+        else:  # telling whether a data file changed takes most of making it: all wait
+            current.update((p, r) for p, r in self.published.items() if _produced(r))
+            self._unplanned = True
         for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
         self.previous, self.published = self.published, current
-        if self.pending:
+        if self.unfinished:
             self._later = (views, renderer, environment)
-        self.memo.end(sweep=not self.pending)  # what waits will use the values kept
+        self.memo.end(sweep=not self.unfinished)  # what waits will use the values kept
         if self.store:
             self.store.flush()
         state.site, state.fp = site, fp
@@ -349,6 +355,32 @@ class SiteBuilder:
         else:
             self._compare(changes, current, f.path, tag, f.make())
 
+    @property
+    def unfinished(self) -> bool:
+        """The latest update left pages or data files for `finish()`."""
+        return bool(self.pending) or self._unplanned
+
+    def waiting(self, paths: Collection[str]) -> set[str]:
+        """Those of `paths` that the latest update left for `finish()`."""
+        if self._unplanned and any(p not in self.pending and _produced(self.published.get(p))
+                                   for p in paths):
+            self._plan()  # one is, or may be, a data file: they are listed now
+        return set(paths) & self.pending.keys()
+
+    def _plan(self) -> None:
+        """List the data files a deferred update left unlisted: each waits to be made, and
+        a published one that is no longer planned waits to be removed."""
+        views = self._later[0]
+        planned = set()
+        for name, plan in outputs.PRODUCERS:
+            for f in plan(views.site, views.router, self.memo):
+                self.pending[f.path] = ("file", name, f, None)
+                planned.add(f.path)
+        for path, record in self.published.items():
+            if _produced(record) and path not in planned:
+                self.pending[path] = ("gone", None, None, None)
+        self._unplanned = False
+
     def finish(self, sink: Callable[[str, bytes], None] | None = None,
                paths: Collection[str] | None = None, until: float | None = None) -> Changes:
         """Make what the latest update left for later: the pending pages and files among
@@ -359,10 +391,16 @@ class SiteBuilder:
         if self._later is None:
             return changes
         views, renderer, environment = self._later
-        for out in [p for p in self.pending if paths is None or p in paths]:
+        wanted = None if paths is None else self.waiting(paths)
+        if wanted is None and self._unplanned:
+            self._plan()
+        for out in [p for p in self.pending if wanted is None or p in wanted]:
             what, key, made_as, shown = self.pending.pop(out)
             previous = self.published.get(out)
-            if what == "file":
+            if what == "gone":
+                del self.published[out]
+                changes.removed.add(out)
+            elif what == "file":
                 self._produce(changes, self.published, environment, key, made_as, previous)
             else:
                 html = renderer.render(views.make(key)).encode("utf-8")
@@ -373,7 +411,7 @@ class SiteBuilder:
                     self._shown[out] = shown
             if until is not None and time.perf_counter() > until:
                 break
-        if not self.pending:
+        if not self.unfinished:
             self._later = None
             self.memo.end()
         if self.store:

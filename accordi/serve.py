@@ -93,7 +93,8 @@ def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = N
     """Write what the latest refresh left for later (those of `paths`, or all; see
     `SiteBuilder.finish`)."""
     changes = builder.finish(sink=_writer(output), paths=paths, until=until)
-    if changes.written:
+    write_changes(output, changes)
+    if changes.written or changes.removed:
         builder.publish_manifest()
     return changes
 
@@ -190,8 +191,7 @@ class Preview:
                 self.log(changes.errors.report())
                 return
             self.errors = None
-            later = (f" ({len(self.builder.pending)} more to follow)"
-                     if self.builder.pending else "")
+            later = " (more to follow: lists and data files)" if self.builder.unfinished else ""
             self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.written)} files "
                      f"written, {len(changes.removed)} removed in "
                      f"{(time.perf_counter() - started) * 1000:.0f} ms{later}")
@@ -200,17 +200,19 @@ class Preview:
         """Make what the latest rebuild left for later for about `budget` seconds (one
         page or file at least); whether any is left."""
         with self.lock:
-            if self.builder.pending:
+            if self.builder.unfinished:
                 finish(self.builder, self.output, until=time.perf_counter() + budget)
-            return bool(self.builder.pending)
+            return self.builder.unfinished
 
     def _made(self, target: Path) -> None:
         """Make the file at `target` now if the latest rebuild left it for later."""
         rel = target.relative_to(self.output).as_posix()
         rel = "" if rel == "." else rel
-        wanted = {rel, f"{rel}/index.html".lstrip("/")} & self.builder.pending.keys()
-        if wanted:
-            with self.lock:
+        page = f"{rel}/index.html".lstrip("/")  # a folder's address, or a file's
+        with self.lock:
+            known = page in self.builder.published or page in self.builder.pending
+            wanted = self.builder.waiting({page if known else rel})
+            if wanted:
                 finish(self.builder, self.output, wanted)
 
     def __call__(self, environ, start_response):
@@ -268,7 +270,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
             app.rebuild()
         finally:
             collector.rebuilt()
-            if app.builder.pending and not finishing:
+            if app.builder.unfinished and not finishing:
                 finishing = True
                 IOLoop.current().add_callback(finish_later)
 

@@ -82,7 +82,7 @@ def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
                     if i:
                         times[kind].append(shown - started)
                         times[kind + "+"].append(time.perf_counter() - shown)
-                    assert changes.ok and changes.rendered >= 1 and not builder.pending
+                    assert changes.ok and changes.rendered >= 1 and not builder.unfinished
                     assert rest.ok
                     collector.collect()  # the idle time before the next edit
         finally:

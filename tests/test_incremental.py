@@ -13,7 +13,7 @@ import pytest
 
 from accordi import deps, pipeline
 from accordi.config import Paths
-from accordi.incremental import SiteBuilder
+from accordi.incremental import Changes, SiteBuilder
 from accordi.serve import write_changes
 from tests.conftest import make_site
 
@@ -88,8 +88,20 @@ def test_an_edit_gives_the_same_site_as_a_full_build(live, tmp_path, name):
     same_as_full_build(content, preview, tmp_path)
 
 
-def test_a_new_agreement_and_its_removal(live, tmp_path):
+@pytest.mark.parametrize("deferred", [False, True])
+def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
+    """Its pages and files come, and go (the live server's way too: the data files
+    made, and the removed one deleted, after the pages)."""
     content, preview, builder = live
+
+    def update() -> Changes:
+        changes = builder.update(first=set() if deferred else None)
+        if changes.ok:
+            write_changes(preview, changes)
+            write_changes(preview, builder.finish())
+            assert not builder.unfinished
+        return changes
+
     source = (content / "agreements/ateneo-2019.it.md").read_text(encoding="utf-8")
     new = content / "agreements/2024/lisbona-2024.it.md"
     new.parent.mkdir()
@@ -98,13 +110,13 @@ def test_a_new_agreement_and_its_removal(live, tmp_path):
                    .replace("expires: 2021-06-30", "expires: 2026-06-30")
                    .replace("partners: [ateneo-esempio]", "partners: [lisbona]"),
                    encoding="utf-8")
-    changes = builder.update()
+    changes = update()
     assert changes.ok, changes.errors.report()
     assert "it/accordi/lisbona-2024/index.html" in changes.files
-    write_changes(preview, changes)
+    assert (preview / "data/agreements/lisbona-2024.json").is_file()
     same_as_full_build(content, preview, tmp_path)
     new.unlink()
-    changes = builder.update()  # a published address may not vanish silently
+    changes = update()  # a published address may not vanish silently
     assert not changes.ok
     assert "`/it/accordi/lisbona-2024/` was published and would vanish" in (
         changes.errors.report())
@@ -112,10 +124,10 @@ def test_a_new_agreement_and_its_removal(live, tmp_path):
     urls.write_text("".join(
         line + (" removed 2024-01-20" if "lisbona-2024" in line else "") + "\n"
         for line in urls.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
-    changes = builder.update()
+    changes = update()
     assert changes.ok, changes.errors.report()
     assert "it/accordi/lisbona-2024/index.html" in changes.files  # now a notice
-    write_changes(preview, changes)
+    assert not (preview / "data/agreements/lisbona-2024.json").exists()
     same_as_full_build(content, preview, tmp_path / "again")
 
 
@@ -379,6 +391,7 @@ def test_pages_left_for_later_are_made_as_a_full_build_would(live, tmp_path, see
         for rel in set(opened) | (set(changes.files) & expected.keys()):
             assert (preview / rel).read_bytes() == expected[rel], (step, name, rel)
         some = set(rng.sample(sorted(builder.pending), min(3, len(builder.pending))))
+        some |= set(rng.sample(sorted(p for p in expected if not p.endswith(".html")), 3))
         later = builder.finish(paths=some)
         assert later.ok and not some & builder.pending.keys()
         write_changes(preview, later)
@@ -399,8 +412,11 @@ def test_a_title_edit_makes_its_pages_at_once_and_the_lists_after(live, tmp_path
     assert changes.rendered == 2
     assert {p for p in changes.files if p.endswith(".html")} == {
         "it/accordi/lisbona-2021/index.html", "en/agreements/lisbona-2021/index.html"}
-    assert {"it/accordi/index.html", "it/partner/lisbona/index.html",
-            "data/agreements.csv"} <= builder.pending.keys()
+    assert {"it/accordi/index.html", "it/partner/lisbona/index.html"} <= builder.pending.keys()
+    assert not any(p.startswith("data/") for p in builder.pending)  # not even listed yet
+    assert builder.waiting({"data/agreements.csv", "sitemap.xml"}) == {
+        "data/agreements.csv", "sitemap.xml"}  # asked for: they are listed, and wait
+    assert "data/agreements/lisbona-2021.json" in builder.pending
     write_changes(preview, changes)
     before = (preview / "it/accordi/index.html").read_bytes()
     assert b"Intesa di" not in before  # the previous list stands meanwhile

@@ -245,6 +245,8 @@ def test_a_page_left_for_later_is_made_when_asked_for(tmp_path):
     assert b"Intesa di" in get("/it/accordi/")  # made for this request
     assert "it/accordi/index.html" not in builder.pending
     assert "it/temi/cultura/index.html" in builder.pending  # not asked for: still waits
+    assert b"Intesa di" in get("/data/agreements.csv")  # a data file, listed and made
+    assert "data/agreements.json" in builder.pending
     while app.finish_some(budget=0):
         pass
     assert b"Intesa di" in (tmp_path / "preview/it/temi/cultura/index.html").read_bytes()
