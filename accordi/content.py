@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class FileCache:
         self.reparsed: set[Path] = set()  # those of them read again (new or changed)
         self._wanted: list[tuple[Path, Path, Callable, str]] | None = None  # see prefetch
         self._paths: dict[str, Path] = {}  # see path()
+        self._listings: dict[Path, tuple[tuple, list[tuple[Path, bool, bool]]]] = {}
 
     def path(self, name: str) -> Path:
         """The Path of a file or folder a walk found, the same object at every read: making
@@ -126,6 +128,29 @@ class FileCache:
         if found is None:
             found = self._paths[name] = Path(name)
         return found
+
+    def listing(self, folder: Path) -> list[tuple[Path, bool, bool]]:
+        """(path, is a link, is a folder) of the entries of `folder` whose names do not
+        start with a dot, by name: the last read's when the folder's stat says that no
+        entry came, went or was renamed since (a large tree is not listed on every edit).
+        A listing made within RACY seconds of the folder's last change is not kept: file
+        system clocks are coarse, and another change in the same tick would not show."""
+        try:
+            st = os.stat(folder)
+            signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            kept = self._listings.get(folder)
+            if kept is not None and kept[0] == signature:
+                return kept[1]
+            with os.scandir(folder) as found:
+                entries = sorted((e for e in found if not e.name.startswith(".")),
+                                 key=lambda e: e.name)
+        except OSError:
+            return []
+        listing = [(self.path(e.path), e.is_symlink(), e.is_dir(follow_symlinks=False))
+                   for e in entries]
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY * 1e9:
+            self._listings[folder] = (signature, listing)
+        return listing
 
     def _lookup(self, path: Path, root: Path, tag: str) -> tuple[tuple, tuple | None, str]:
         """(the file's stat signature, its entry if still valid or on disk, its disk key)."""
@@ -220,9 +245,11 @@ class FileCache:
         self.seen = seen
         if len(self._paths) > 2 * len(seen) + 1000:  # many files were removed or renamed
             self._paths.clear()
+            self._listings.clear()
 
 
 PREFETCH_FROM = 256  # files to parse
+RACY = 2  # seconds: the coarsest time stamps of common file systems (FAT's)
 # The files a prefetch parses, for the forked processes (inherited, never pickled).
 _PREFETCH: list[tuple[Path, Path, Callable, tuple, str]] | None = None
 
@@ -336,8 +363,7 @@ def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:
 
 
 def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path],
-             recursive: bool = False, make_path: Callable[[str], Path] = Path
-             ) -> list[tuple[Path, bool]]:
+             cache: FileCache, recursive: bool = False) -> list[tuple[Path, bool]]:
     """(path, is a folder) under `folder` in order, without hidden names and links leading
     out of `root` (those are reported and added to `failed`).
 
@@ -350,21 +376,13 @@ def _entries(folder: Path, root: Path, errors: ErrorCollector, failed: set[Path]
     out: list[tuple[Path, bool]] = []
 
     def walk(here: Path) -> None:
-        try:
-            entries = sorted(os.scandir(here), key=lambda e: e.name)
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = make_path(entry.path)
-            if entry.is_symlink():
+        for path, is_link, is_dir in cache.listing(here):
+            if is_link:
                 if _leaves(path, root, errors):
                     failed.add(path)
                 else:
                     out.append((path, path.is_dir()))
                 continue
-            is_dir = entry.is_dir(follow_symlinks=False)
             out.append((path, is_dir))
             if is_dir and recursive:
                 walk(path)
@@ -441,8 +459,7 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
         errors.add(themes_path, 0, "", "the thematic areas file is missing",
                    "create content/themes.yaml with a list of themes")
 
-    for path, is_dir in _entries(root / "partners", root, errors, raw.failed,
-                                 make_path=cache.path):
+    for path, is_dir in _entries(root / "partners", root, errors, raw.failed, cache):
         if is_dir:
             continue
         if path.suffix in (".yaml", ".yml") and path.is_file():
@@ -457,8 +474,8 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
 
     agreement_fields = schema.properties_of("agreement") - schema.properties_of(
         "agreementTranslation")
-    for path, is_dir in _entries(root / "agreements", root, errors, raw.failed,
-                                 recursive=True, make_path=cache.path):
+    for path, is_dir in _entries(root / "agreements", root, errors, raw.failed, cache,
+                                 recursive=True):
         if is_dir:
             continue
         m = LANG_FILE.fullmatch(path.name)
@@ -474,13 +491,13 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
         else:
             source_name = f"{m['stem']}.{source_lang}.md"
             src = cached(path, "agreementTranslation", markdown=True,
-                         foreign={k: source_name for k in agreement_fields})
+                         foreign=dict.fromkeys(agreement_fields, source_name))
             if src:
                 raw.translations.setdefault(m["lang"], []).append(src)
         if src is None:
             raw.failed.add(path)
 
-    for path, is_dir in _entries(root / "pages", root, errors, raw.failed):
+    for path, is_dir in _entries(root / "pages", root, errors, raw.failed, cache):
         if is_dir:
             continue
         m = LANG_FILE.fullmatch(path.name)

@@ -179,3 +179,41 @@ def test_a_one_off_build_lets_go_of_the_lists_values_before_making_files(tmp_pat
     assert {"agreement-item", "fragment:agreement_card"} <= kinds[True]
     assert not {k for k in kinds[False] if k.startswith(("agreement-", "fragment:"))}
     assert "data-rows" in kinds[False]  # the files' own values are kept while they are made
+
+
+def test_a_folder_listing_is_kept_until_an_entry_comes_goes_or_is_renamed(tmp_path,
+                                                                          monkeypatch):
+    import time
+
+    from accordi import content
+
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "a.it.md").write_text("a")
+    (folder / ".hidden.it.md").write_text("h")
+    cache = FileCache()
+
+    def names() -> list[str]:
+        return [path.name for path, _, _ in cache.listing(folder)]
+
+    assert names() == ["a.it.md"]
+    assert cache.listing(folder) is not cache.listing(folder)  # just changed: not trusted
+    monkeypatch.setattr(content, "RACY", -1)  # as if every change were long past
+    kept = cache.listing(folder)
+    assert cache.listing(folder) is kept
+    (folder / "a.it.md").write_text("a, edited")  # the folder itself is as it was
+    assert cache.listing(folder) is kept
+
+    def change(act) -> None:
+        time.sleep(0.05)  # past the clock's tick: the change shows in the folder's times
+        act()
+
+    change(lambda: (folder / "b.it.md").write_text("b"))
+    assert names() == ["a.it.md", "b.it.md"]
+    change(lambda: (folder / "a.it.md").rename(folder / "c.it.md"))
+    assert names() == ["b.it.md", "c.it.md"]
+    change(lambda: (folder / "b.it.md").unlink())
+    assert names() == ["c.it.md"]
+    change(lambda: (folder / "sub").mkdir())
+    assert [(p.name, link, is_dir) for p, link, is_dir in cache.listing(folder)] == [
+        ("c.it.md", False, False), ("sub", False, True)]
