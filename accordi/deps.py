@@ -57,22 +57,39 @@ def fingerprints(site: Site) -> dict[Key, str]:
 def reworded(fp: dict[Key, str], edited: Iterable[Agreement]) -> dict[Key, str]:
     """`fingerprints(site)` once only the wording of the `edited` agreements changed, from
     the fingerprints before: wording changes nothing else a record shows (see
-    `Agreement.reword`), so the other records need no digest again."""
+    `Agreement.reword`), so the other records need no digest again, nor do the
+    collections' other members."""
     fp = dict(fp)
+    sums = {c: int(fp[c,], 16) for c in COLLECTIONS.values()}
     for a in edited:
-        fp.update(agreement_fingerprints(a))
-    _collect(fp)
+        for k, v in agreement_fingerprints(a).items():
+            if k[0] in COLLECTIONS:
+                before = fp.get(k)
+                sums[COLLECTIONS[k[0]]] += _member(k, v) - (
+                    0 if before is None else _member(k, before))
+            fp[k] = v
+    _seal(fp, sums)
     return fp
 
 
 def _collect(fp: dict[Key, str]) -> None:
-    """The collections' fingerprints, from their members'."""
-    members: dict[str, list] = {member: [] for member in COLLECTIONS}
+    """The collections' fingerprints, from their members': the sum of the members' digests
+    (of key and fingerprint), which does not depend on their order and follows an edit by
+    subtracting what a member was and adding what it is (see `reworded`)."""
+    sums = dict.fromkeys(COLLECTIONS.values(), 0)
     for k, v in fp.items():
-        if k[0] in members:
-            members[k[0]].append((k, v))
-    for member, collection in COLLECTIONS.items():
-        fp[collection,] = _digest(sorted(members[member]))
+        if k[0] in COLLECTIONS:
+            sums[COLLECTIONS[k[0]]] += _member(k, v)
+    _seal(fp, sums)
+
+
+def _member(k: Key, v: str) -> int:
+    return int(_digest((k, v)), 16)
+
+
+def _seal(fp: dict[Key, str], sums: dict[str, int]) -> None:
+    for collection, total in sums.items():
+        fp[collection,] = f"{total % 2**160:040x}"
 
 
 def _determined_by(a: Agreement) -> tuple:
