@@ -173,10 +173,13 @@ class SiteBuilder:
             store.manifest(str(paths.output.absolute())) if store else {})
         self.previous = self.published  # before the latest update
         self._saved = dict(self.published)  # what the store holds
+        self._dirty: set[str] | None = None  # paths recorded anew since then (None: any)
         self._output = str(paths.output)
         self._known: dict[str, tuple[str, str, int, str]] = {}  # records checked or made
         self._last: _State | None = None  # what the latest good update worked from
         self._shown: dict[str, frozenset] = {}  # output path -> its page's _shown_keys
+        self._shown_by: dict[tuple, set[str]] = {}  # record key -> the pages showing it
+        self._pages: dict[str, PageKey] = {}  # output path -> page key, of the last site
         self.lasting = True  # more updates may follow: keep what they would reuse
         self.memo = Memo()  # what lists and files show of each agreement, between updates
         # output path -> what an update left to make later (see `update(first=...)`)
@@ -277,39 +280,44 @@ class SiteBuilder:
                       history=history, memo=self.memo)
         renderer = PageRenderer(site, router, self.paths.templates, self.memo)
         changes = Changes(True, errors, sink=sink, patched=patched)
-        current: dict[str, tuple[str, str, int, str]] = {}
         todo: list[tuple[PageKey, str, str]] = []
-        searchable: set[str] = set()
-        # A patched site has the shape of the last one: a page none of whose keys changed
-        # keeps the fingerprint it was published with, without working it out again.
-        changed = ({k for k, v in fp.items() if last.fp.get(k) != v} | (last.fp.keys() - fp)
-                   if patched else None)
-        shown_now: dict[str, frozenset] = {}
-        for key in views.page_keys():
-            out = views.output_of(key)
+        if patched and self.lasting:
+            # A patched site has the shape of the last one: a page none of whose keys
+            # changed keeps the fingerprint it was published with, and is not even looked
+            # at; only those showing a changed key (or not fingerprinted yet) are.
+            changed = {k for k, v in fp.items() if last.fp.get(k) != v} | (last.fp.keys() - fp)
+            unknown = self._pages.keys() - self._shown.keys()  # left for later, say
+            missing = self._pages.keys() - self.published.keys()
+            outs = (unknown | missing).union(*(self._shown_by.get(k, ()) for k in changed))
+            current = {out: self.published[out] for out in self._pages.keys() - outs}
+            changes.unchanged.update(current)
+            pages = [(self._pages[out], out) for out in outs]
+            searchable = self.searchable
+        else:
+            current, searchable = {}, set()
+            self._pages, self._shown, self._shown_by = {}, {}, {}
+            pages = ((key, views.output_of(key)) for key in views.page_keys())
+        for key, out in pages:
+            if self.lasting:
+                self._pages[out] = key
             if key[0] in SEARCHABLE:
                 searchable.add(out)
             previous = self.published.get(out)
-            shown = self._shown.get(out) if changed is not None else None
-            if shown is not None and previous and shown.isdisjoint(changed):
-                page_fp = previous[0]
-            else:
-                shown = _shown_keys(views, key) if self.lasting else None
-                page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
-            if shown is not None:
-                shown_now[out] = shown
+            shown = _shown_keys(views, key) if self.lasting else None
+            page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
             if previous and previous[0] == page_fp and self._intact(out):
                 changes.unchanged.add(out)
                 current[out] = previous
             elif first is not None and key[0] != "agreement" and out not in first:
                 # Its previous file stands until it is made; the next update works its
                 # fingerprint out again (its shown keys are not recorded).
-                self.pending[out] = ("page", key, page_fp, shown_now.pop(out, None))
+                self.pending[out] = ("page", key, page_fp, shown)
+                shown = None
                 if previous:
                     current[out] = previous
             else:
                 todo.append((key, out, page_fp))
-        self._shown = shown_now
+            self._record(out, shown)
         fingerprints = {out: page_fp for _, out, page_fp in todo}
         for out, verdict in self._render(views, renderer, todo, sink):
             self._settle(changes, current, out, fingerprints[out], verdict)
@@ -333,6 +341,7 @@ class SiteBuilder:
         for path, data in self._extras(site).items():
             self._compare(changes, current, path, "", data)
         changes.removed = set(self.published) - set(current)
+        self._touch(changes.removed)
         self.previous, self.published = self.published, current
         if self.unfinished:
             self._later = (views, renderer, environment)
@@ -342,6 +351,16 @@ class SiteBuilder:
         state.site, state.fp = site, fp
         self._last = None if errors.errors else state  # warnings: always the full way
         return changes
+
+    def _record(self, out: str, shown: frozenset | None) -> None:
+        """Note what page `out` shows (None: not known), and which pages show each key."""
+        old = self._shown.pop(out, None)
+        for k in old or ():
+            self._shown_by[k].discard(out)
+        if shown is not None:
+            self._shown[out] = shown
+            for k in shown:
+                self._shown_by.setdefault(k, set()).add(out)
 
     def _produce(self, changes: Changes, current: dict, environment: str, name: str,
                  f: outputs.Planned, previous: tuple[str, str, int, str] | None) -> None:
@@ -400,6 +419,7 @@ class SiteBuilder:
             if what == "gone":
                 del self.published[out]
                 changes.removed.add(out)
+                self._touch((out,))
             elif what == "file":
                 self._produce(changes, self.published, environment, key, made_as, previous)
             else:
@@ -407,8 +427,7 @@ class SiteBuilder:
                 self._settle(changes, self.published, out, made_as,
                              self._verdict(out, html, sink))
                 changes.rendered += 1
-                if shown is not None:
-                    self._shown[out] = shown
+                self._record(out, shown)
             if until is not None and time.perf_counter() > until:
                 break
         if not self.unfinished:
@@ -569,6 +588,7 @@ class SiteBuilder:
 
         changes, kept = apart.run(work)
         self.__dict__.update(kept)
+        self._dirty = None
         changes.sink = sink
         return changes
 
@@ -595,6 +615,7 @@ class SiteBuilder:
         another tool (the search index), if all are intact."""
         found = self.kept(tag, self.previous)
         self.published.update({p: self.previous[p] for p in found})
+        self._dirty = None
         return found
 
     def adopt(self, tag: str, folder: Path, files: list[str]) -> None:
@@ -603,6 +624,7 @@ class SiteBuilder:
         for rel in files:
             data = (folder / rel).read_bytes()
             self.published[rel] = (tag, _sha1(data), len(data), "")
+        self._dirty = None
 
     @property
     def _forks(self) -> bool:
@@ -633,6 +655,7 @@ class SiteBuilder:
         digest, size, same, data = verdict
         stamp = self.published[path][3] if same else ""
         current[path] = self._known[path] = (fingerprint, digest, size, stamp)
+        self._touch((path,))
         if same:
             changes.unchanged.add(path)
         elif data is None:
@@ -686,12 +709,16 @@ class SiteBuilder:
         """Record what is now in the output folder, for the next build to compare with.
 
         Only files written by the latest update are looked at (the others keep the stamps
-        they had), and only records that changed are saved: a live server's edit costs
-        what it changed, not the size of the site. `untouched`: the output was left as it
-        was, so every recorded stamp still holds.
+        they had), and only records that changed are saved; a live server's updates say
+        which records they made, so its edit costs what it changed, not the size of the
+        site. `untouched`: the output was left as it was, so every recorded stamp still
+        holds.
         """
+        dirty, self._dirty = self._dirty, set()
+        paths = set(self.published) if dirty is None else dirty & self.published.keys()
         if not untouched:
-            for path, (fingerprint, digest, size, stamp) in list(self.published.items()):
+            for path in paths:
+                fingerprint, digest, size, stamp = self.published[path]
                 if stamp:
                     continue
                 try:
@@ -703,8 +730,17 @@ class SiteBuilder:
                                         f"{st.st_ino}:{st.st_mtime_ns}")
         if self.store:
             saved = self._saved
-            changed = {p: v for p, v in self.published.items() if saved.get(p) != v}
-            gone = set(saved) - set(self.published)
+            changed = {p: self.published[p] for p in paths & self.published.keys()
+                       if saved.get(p) != self.published[p]}
+            gone = (saved.keys() if dirty is None else dirty & saved.keys()
+                    ) - self.published.keys()
             if changed or gone:
                 self.store.update_manifest(str(self.paths.output.absolute()), changed, gone)
-            self._saved = dict(self.published)
+            saved.update(changed)
+            for p in gone:
+                del saved[p]
+
+    def _touch(self, paths: Collection[str]) -> None:
+        """Note records made anew, for `publish_manifest`."""
+        if self._dirty is not None:
+            self._dirty.update(paths)

@@ -94,8 +94,7 @@ def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = N
     `SiteBuilder.finish`)."""
     changes = builder.finish(sink=_writer(output), paths=paths, until=until)
     write_changes(output, changes)
-    if changes.written or changes.removed:
-        builder.publish_manifest()
+    builder.publish_manifest()  # files with the same bytes may have new fingerprints
     return changes
 
 

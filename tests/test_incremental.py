@@ -88,6 +88,27 @@ def test_an_edit_gives_the_same_site_as_a_full_build(live, tmp_path, name):
     same_as_full_build(content, preview, tmp_path)
 
 
+def add_agreement(content: Path) -> Path:
+    """A new agreement, lisbona-2024, in a new folder."""
+    source = (content / "agreements/ateneo-2019.it.md").read_text(encoding="utf-8")
+    new = content / "agreements/2024/lisbona-2024.it.md"
+    new.parent.mkdir()
+    new.write_text(re.sub(r"(?m)^signed: .*$", "signed: 2024-01-02", source)
+                   .replace("id: ateneo-2019", "id: lisbona-2024")
+                   .replace("expires: 2021-06-30", "expires: 2026-06-30")
+                   .replace("partners: [ateneo-esempio]", "partners: [lisbona]"),
+                   encoding="utf-8")
+    return new
+
+
+def mark_removed(content: Path, aid: str) -> None:
+    """Record in the list of published addresses that agreement `aid` was removed."""
+    urls = content / "published-urls.txt"
+    urls.write_text("".join(
+        line + (" removed 2024-01-20" if aid in line else "") + "\n"
+        for line in urls.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+
+
 @pytest.mark.parametrize("deferred", [False, True])
 def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
     """Its pages and files come, and go (the live server's way too: the data files
@@ -102,14 +123,7 @@ def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
             assert not builder.unfinished
         return changes
 
-    source = (content / "agreements/ateneo-2019.it.md").read_text(encoding="utf-8")
-    new = content / "agreements/2024/lisbona-2024.it.md"
-    new.parent.mkdir()
-    new.write_text(re.sub(r"(?m)^signed: .*$", "signed: 2024-01-02", source)
-                   .replace("id: ateneo-2019", "id: lisbona-2024")
-                   .replace("expires: 2021-06-30", "expires: 2026-06-30")
-                   .replace("partners: [ateneo-esempio]", "partners: [lisbona]"),
-                   encoding="utf-8")
+    new = add_agreement(content)
     changes = update()
     assert changes.ok, changes.errors.report()
     assert "it/accordi/lisbona-2024/index.html" in changes.files
@@ -120,10 +134,7 @@ def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
     assert not changes.ok
     assert "`/it/accordi/lisbona-2024/` was published and would vanish" in (
         changes.errors.report())
-    urls = content / "published-urls.txt"
-    urls.write_text("".join(
-        line + (" removed 2024-01-20" if "lisbona-2024" in line else "") + "\n"
-        for line in urls.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    mark_removed(content, "lisbona-2024")
     changes = update()
     assert changes.ok, changes.errors.report()
     assert "it/accordi/lisbona-2024/index.html" in changes.files  # now a notice
@@ -150,6 +161,27 @@ def test_a_title_edit_renders_the_pages_that_list_it(live):
             "it/temi/turismo/index.html"} <= pages
     assert "it/partner/ateneo-esempio/index.html" not in pages
     assert changes.rendered < 34
+
+
+def test_a_wording_edit_looks_only_at_the_pages_that_show_it(live, monkeypatch):
+    """Not only rendered: the other pages' fingerprints are not even worked out again."""
+    from accordi import incremental
+
+    content, _, builder = live
+    looked: list[str] = []
+    fingerprint = incremental._page_fingerprint
+    monkeypatch.setattr(incremental, "_page_fingerprint", lambda views, fp, key, *a: (
+        looked.append(views.output_of(key)) or fingerprint(views, fp, key, *a)))
+    EDITS["title"](content)
+    changes = builder.update()
+    assert changes.patched
+    assert {"it/accordi/lisbona-2021/index.html", "en/agreements/lisbona-2021/index.html",
+            "it/accordi/index.html", "it/partner/lisbona/index.html"} <= set(looked)
+    unrelated = {"it/partner/ateneo-esempio/index.html", "en/partners/ateneo-esempio/index.html",
+                 "it/accordi/ateneo-2019/index.html", "en/agreements/ateneo-2019/index.html",
+                 "it/accordi/ateneo-2021/index.html", "en/about/index.html"}
+    assert unrelated <= builder._pages.keys() and not unrelated & set(looked)
+    assert len(looked) < len(builder._pages)
 
 
 def test_nothing_changed_renders_nothing(live):
@@ -432,3 +464,44 @@ def test_a_title_edit_makes_its_pages_at_once_and_the_lists_after(live, tmp_path
     assert again.rendered == 0 and not again.files
     rest = builder.finish()  # the data files are looked at, and found the same
     assert rest.rendered == 0 and not rest.files and builder.pending == {}
+
+
+def test_the_stored_list_of_published_files_follows_every_edit(tmp_path):
+    """A live builder saves only the records its updates made anew: what the store holds
+    is always what was published, for the next server or build to start from."""
+    import random
+
+    from accordi.cache import BuildCache
+    from accordi.serve import finish, refresh
+
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "preview", cache=tmp_path / "cache")
+    builder = SiteBuilder(paths, AS_OF, store=BuildCache(paths.cache))
+
+    def stored() -> dict:
+        other = BuildCache(paths.cache)  # another process's view of it
+        try:
+            return other.manifest(str(paths.output.absolute()))
+        finally:
+            other.close()
+
+    refresh(builder, paths.output)
+    assert stored() == builder.published and len(builder.published) > 50
+    rng = random.Random(7)
+    steps = [rng.choice(sorted(SEQUENCE_EDITS)) for _ in range(5)]
+    for step in [*steps, "new agreement", "removal"]:
+        if step == "new agreement":
+            new = add_agreement(content)
+        elif step == "removal":
+            new.unlink()
+            mark_removed(content, "lisbona-2024")
+        else:
+            SEQUENCE_EDITS[step](content)
+        assert refresh(builder, paths.output, first=set()).ok
+        assert stored() == builder.published, step
+        finish(builder, paths.output, until=0.0)  # one file, then the rest
+        assert stored() == builder.published, step
+        finish(builder, paths.output)
+        assert stored() == builder.published, step
+    assert "data/agreements/lisbona-2024.json" not in stored()
+    same_as_full_build(content, paths.output, tmp_path)
