@@ -155,7 +155,7 @@ class FileCache:
     def _lookup(self, path: Path, root: Path, tag: str) -> tuple[tuple, tuple | None, str]:
         """(the file's stat signature, its entry if still valid or on disk, its disk key)."""
         try:
-            st = path.stat()
+            st = os.stat(path)
             signature = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
             signature = (0, 0, 0)

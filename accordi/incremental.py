@@ -141,8 +141,9 @@ _KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see up
 _WORKER: tuple[Views, PageRenderer, SiteBuilder, Callable | None] | None = None
 
 _Verdict = tuple[str, int, bool, bytes | None]  # digest, size, as before, bytes to hand on
-# A page (key, fingerprint, shown keys) or a data file (producer, plan) to make later.
-_Later = tuple[str, object, object, frozenset | None]
+# A page ("page", its key, None), a data file ("file", its producer, its plan) or one to
+# remove ("gone", None, None), left for later.
+_Later = tuple[str, object, object]
 
 
 def _render_chunk(chunk: list[tuple[PageKey, str]]) -> tuple[list[tuple[str, _Verdict]], list]:
@@ -185,7 +186,7 @@ class SiteBuilder:
         # output path -> what an update left to make later (see `update(first=...)`)
         self.pending: dict[str, _Later] = {}
         self._unplanned = False  # the data files to look at are not even listed yet
-        self._later: tuple[Views, PageRenderer, str] | None = None
+        self._later: tuple[Views, PageRenderer, str, dict, History | None] | None = None
 
     def read(self) -> tuple[RawContent, ErrorCollector]:
         """Read and validate every content file (unchanged ones from the caches)."""
@@ -303,18 +304,17 @@ class SiteBuilder:
             if key[0] in SEARCHABLE:
                 searchable.add(out)
             previous = self.published.get(out)
-            shown = _shown_keys(views, key) if self.lasting else None
-            page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
-            if previous and previous[0] == page_fp and self._intact(out):
-                changes.unchanged.add(out)
-                current[out] = previous
-            elif first is not None and key[0] != "agreement" and out not in first:
-                # Its previous file stands until it is made; the next update works its
-                # fingerprint out again (its shown keys are not recorded).
-                self.pending[out] = ("page", key, page_fp, shown)
-                shown = None
+            if first is not None and key[0] != "agreement" and out not in first:
+                # Its previous file stands until it is looked at, which waits too.
+                self.pending[out] = ("page", key, None)
                 if previous:
                     current[out] = previous
+                self._record(out, None)
+                continue
+            page_fp, shown, same = self._look(views, fp, key, out, environment, history)
+            if same:
+                changes.unchanged.add(out)
+                current[out] = previous
             else:
                 todo.append((key, out, page_fp))
             self._record(out, shown)
@@ -344,13 +344,22 @@ class SiteBuilder:
         self._touch(changes.removed)
         self.previous, self.published = self.published, current
         if self.unfinished:
-            self._later = (views, renderer, environment)
+            self._later = (views, renderer, environment, fp, history)
         self.memo.end(sweep=not self.unfinished)  # what waits will use the values kept
         if self.store:
             self.store.flush()
         state.site, state.fp = site, fp
         self._last = None if errors.errors else state  # warnings: always the full way
         return changes
+
+    def _look(self, views: Views, fp: dict, key: PageKey, out: str, environment: str,
+              history: History | None) -> tuple[str, frozenset | None, bool]:
+        """Page `out`'s fingerprint, what it shows (see `_shown_keys`), and whether its
+        published file still has what the fingerprint says."""
+        shown = _shown_keys(views, key) if self.lasting else None
+        page_fp = _page_fingerprint(views, fp, key, environment, history, shown)
+        previous = self.published.get(out)
+        return page_fp, shown, bool(previous and previous[0] == page_fp and self._intact(out))
 
     def _record(self, out: str, shown: frozenset | None) -> None:
         """Note what page `out` shows (None: not known), and which pages show each key."""
@@ -393,11 +402,11 @@ class SiteBuilder:
         planned = set()
         for name, plan in outputs.PRODUCERS:
             for f in plan(views.site, views.router, self.memo):
-                self.pending[f.path] = ("file", name, f, None)
+                self.pending[f.path] = ("file", name, f)
                 planned.add(f.path)
         for path, record in self.published.items():
             if _produced(record) and path not in planned:
-                self.pending[path] = ("gone", None, None, None)
+                self.pending[path] = ("gone", None, None)
         self._unplanned = False
 
     def finish(self, sink: Callable[[str, bytes], None] | None = None,
@@ -409,24 +418,28 @@ class SiteBuilder:
         changes = Changes(True, ErrorCollector(self.paths.content), sink=sink)
         if self._later is None:
             return changes
-        views, renderer, environment = self._later
+        views, renderer, environment, fp, history = self._later
         wanted = None if paths is None else self.waiting(paths)
         if wanted is None and self._unplanned:
             self._plan()
         for out in [p for p in self.pending if wanted is None or p in wanted]:
-            what, key, made_as, shown = self.pending.pop(out)
+            what, key, plan = self.pending.pop(out)
             previous = self.published.get(out)
             if what == "gone":
                 del self.published[out]
                 changes.removed.add(out)
                 self._touch((out,))
             elif what == "file":
-                self._produce(changes, self.published, environment, key, made_as, previous)
+                self._produce(changes, self.published, environment, key, plan, previous)
             else:
-                html = renderer.render(views.make(key)).encode("utf-8")
-                self._settle(changes, self.published, out, made_as,
-                             self._verdict(out, html, sink))
-                changes.rendered += 1
+                page_fp, shown, same = self._look(views, fp, key, out, environment, history)
+                if same:
+                    changes.unchanged.add(out)
+                else:
+                    html = renderer.render(views.make(key)).encode("utf-8")
+                    self._settle(changes, self.published, out, page_fp,
+                                 self._verdict(out, html, sink))
+                    changes.rendered += 1
                 self._record(out, shown)
             if until is not None and time.perf_counter() > until:
                 break
