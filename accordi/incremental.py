@@ -292,7 +292,7 @@ class SiteBuilder:
             outs = (unknown | missing).union(*(self._shown_by.get(k, ()) for k in changed))
             current = {out: self.published[out] for out in self._pages.keys() - outs}
             changes.unchanged.update(current)
-            pages = [(self._pages[out], out) for out in outs]
+            pages = [(self._pages[out], out) for out in sorted(outs)]
             searchable = self.searchable
         else:
             current, searchable = {}, set()
