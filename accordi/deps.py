@@ -61,12 +61,10 @@ def reworded(fp: dict[Key, str], edited: Iterable[Agreement]) -> dict[Key, str]:
     collections' other members."""
     fp = dict(fp)
     sums = {c: int(fp[c,], 16) for c in COLLECTIONS.values()}
-    for a in edited:
+    for a in edited:  # records of the last site: each key is already a member
         for k, v in agreement_fingerprints(a).items():
             if k[0] in COLLECTIONS:
-                before = fp.get(k)
-                sums[COLLECTIONS[k[0]]] += _member(k, v) - (
-                    0 if before is None else _member(k, before))
+                sums[COLLECTIONS[k[0]]] += _member(k, v) - _member(k, fp[k])
             fp[k] = v
     _seal(fp, sums)
     return fp

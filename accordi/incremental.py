@@ -287,7 +287,7 @@ class SiteBuilder:
             # changed keeps the fingerprint it was published with, and is not even looked
             # at; only those showing a changed key (or not fingerprinted yet) are.
             changed = {k for k, v in fp.items() if last.fp.get(k) != v} | (last.fp.keys() - fp)
-            unknown = self._pages.keys() - self._shown.keys()  # left for later, say
+            unknown = self._pages.keys() - self._shown.keys()  # those left for later
             missing = self._pages.keys() - self.published.keys()
             outs = (unknown | missing).union(*(self._shown_by.get(k, ()) for k in changed))
             current = {out: self.published[out] for out in self._pages.keys() - outs}
