@@ -103,6 +103,7 @@ def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, l
         raise SearchIndexError("the Pagefind binary is missing: run `make build`, which "
                                "installs it from requirements.txt")
     work = site / ".search-work"
+    shutil.rmtree(work, ignore_errors=True)  # what a killed run left (the preview's folder)
     try:
         with ThreadPoolExecutor(max(1, jobs)) as pool:
             done = list(pool.map(lambda s: _index_shard(binary, site, work, s), shards))
@@ -146,6 +147,51 @@ def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str
             path.replace(site / rel)
             written.append(rel)
     return written
+
+
+def update_in_place(site: Path, shards: list[Shard], indexed: dict[str, str]
+                    ) -> dict[str, str]:
+    """Bring the index published in `site` to `shards`, indexing again only the shards whose
+    tag is not the one `indexed` (folder -> tag) records; the record afterwards.
+
+    For the live preview, which publishes in place: a shard's new files go in before its
+    stale ones are removed, and the folders of shards no longer planned go too.
+    """
+    done = dict(indexed)
+    for shard in shards:
+        if done.get(shard.folder) == shard.tag:
+            continue
+        written = set(build_index(site, [shard])[shard])
+        for rel in bundle_files(site, shard.folder):
+            if rel not in written:
+                (site / rel).unlink(missing_ok=True)
+        done[shard.folder] = shard.tag
+    planned = {s.folder for s in shards}
+    for folder in sorted(set(done) - planned):
+        shutil.rmtree(site / folder, ignore_errors=True)
+        del done[folder]
+    listing = site / SHARD_LIST
+    if shards and (not listing.is_file() or listing.read_bytes() != shard_list(shards)):
+        temporary = listing.with_name(f".{listing.name}.tmp")
+        temporary.write_bytes(shard_list(shards))
+        temporary.replace(listing)
+    return done
+
+
+def bundle_files(site: Path, folder: str) -> list[str]:
+    """The files of the bundle published in `folder` (paths inside `site`): in the first
+    one's folder, not those of the other shards, nor the list of them."""
+    root = site / folder
+    if not root.is_dir():
+        return []
+    files = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        inner = path.relative_to(root).parts
+        if path.is_file() and rel != SHARD_LIST and not (
+                folder == SEARCH_BUNDLE and len(inner) > 1 and inner[0].isdigit()):
+            files.append(rel)
+    return files
 
 
 def report(site: Path, sizes: dict[str, int]) -> SearchReport:

@@ -27,6 +27,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
+from . import search
 from .cache import BuildCache
 from .config import Paths
 from .errors import ErrorCollector
@@ -175,11 +176,14 @@ class Preview:
         self.errors: ErrorCollector | None = None
         self.lock = threading.Lock()
         self.opened: deque[str] = deque(maxlen=recent)  # pages served last, newest last
+        self.indexed: dict[str, str] = {}  # search shard folder -> tag of what it indexes
+        self.edits = 0  # updates of the preview folder so far
 
     def rebuild(self) -> None:
         """Bring the preview up to date; content mistakes are shown, never raised."""
         with self.lock:
             started = time.perf_counter()
+            self.edits += 1
             try:
                 changes = refresh(self.builder, self.output, first=set(self.opened))
             except Exception as exc:  # a bug, not a content mistake: keep serving
@@ -200,8 +204,39 @@ class Preview:
         page or file at least); whether any is left."""
         with self.lock:
             if self.builder.unfinished:
+                self.edits += 1
                 finish(self.builder, self.output, until=time.perf_counter() + budget)
             return self.builder.unfinished
+
+    def index_search(self) -> bool:
+        """Bring the search index up to date with the pages published, shard by shard
+        (Pagefind runs outside the lock: pages are served and edits come in meanwhile);
+        whether it was done. Not while an edit's pages are still being made or the content
+        has errors: the caller asks again once they are.
+
+        Pagefind reads hard links to the pages taken as it starts; if the preview changed
+        while it ran, the shards it made are marked for indexing again.
+        """
+        with self.lock:
+            if self.errors is not None or self.builder.unfinished:
+                return False
+            shards = search.plan({p: self.builder.published[p][1]
+                                  for p in self.builder.searchable})
+            edits = self.edits
+        stale = [s for s in shards if self.indexed.get(s.folder) != s.tag]
+        if not stale and set(self.indexed) == {s.folder for s in shards}:
+            return True
+        started = time.perf_counter()
+        indexed = search.update_in_place(self.output, shards, self.indexed)
+        with self.lock:
+            if self.edits != edits:
+                indexed = {f: t for f, t in indexed.items() if f not in {s.folder for s in stale}}
+            self.indexed = indexed
+            current = self.edits == edits
+        self.log(f"search index: {len(stale)} of {len(shards)} shards indexed in "
+                 f"{(time.perf_counter() - started) * 1000:.0f} ms"
+                 f"{'' if current else ' (the preview changed meanwhile: again later)'}")
+        return current
 
     def _made(self, target: Path) -> None:
         """Make the file at `target` now if the latest rebuild left it for later."""
@@ -212,6 +247,7 @@ class Preview:
             known = page in self.builder.published or page in self.builder.pending
             wanted = self.builder.waiting({page if known else rel})
             if wanted:
+                self.edits += 1
                 finish(self.builder, self.output, wanted)
 
     def __call__(self, environ, start_response):
@@ -247,6 +283,37 @@ class Preview:
         return [data]
 
 
+class SearchIndexer:
+    """The preview's search index, made in a thread of its own once an edit's pages are all
+    out (Pagefind takes seconds on a large site; the server keeps serving), one pass at a
+    time: a pass asked for during one runs after it."""
+
+    def __init__(self, app: Preview) -> None:
+        self.app = app
+        self._guard = threading.Lock()
+        self._running = self._again = False
+
+    def start(self) -> None:
+        with self._guard:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        threading.Thread(target=self._run, name="search-index", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.app.index_search()
+            except Exception as exc:  # noqa: BLE001 - the preview serves on without search
+                self.app.log(f"search index not updated: {exc}")
+            with self._guard:
+                if not self._again:
+                    self._running = False
+                    return
+                self._again = False
+
+
 def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
@@ -256,12 +323,15 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     collector = IdleCollector()
 
     finishing = False
+    indexer = SearchIndexer(app)
 
     def finish_later() -> None:
         nonlocal finishing
         finishing = app.finish_some()
         if finishing:  # a little at a time: requests and the next edit come in between
             IOLoop.current().add_callback(finish_later)
+        else:
+            indexer.start()
 
     def rebuild() -> None:
         nonlocal finishing
@@ -272,10 +342,17 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
             if app.builder.unfinished and not finishing:
                 finishing = True
                 IOLoop.current().add_callback(finish_later)
+            elif not finishing:
+                indexer.start()
 
     with collector.deferred():
         app.rebuild()
         collector.collect()
+        if app.builder.unfinished:  # runs once the server is serving
+            finishing = True
+            IOLoop.current().add_callback(finish_later)
+        else:
+            indexer.start()
         # livereload ignores changes within 3 s of the previous reload; every poll here runs
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

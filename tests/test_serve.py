@@ -250,3 +250,70 @@ def test_a_page_left_for_later_is_made_when_asked_for(tmp_path):
     while app.finish_some(budget=0):
         pass
     assert b"Intesa di" in (tmp_path / "preview/it/temi/cultura/index.html").read_bytes()
+
+
+def _found(page, base: str, query: str) -> list[str]:
+    """The result links the preview's search page lists for `query` (it waits for them)."""
+    page.goto(base + "it/cerca/?q=" + query)
+    page.locator("#search-status").filter(has_text=query).wait_for(timeout=15_000)
+    return [a.get_attribute("href") for a in page.locator("#search-list h3 a").all()]
+
+
+def test_the_preview_searches_and_its_index_follows_an_edit(server):
+    """Search works in the preview too, and finds what was just written."""
+    content, base, _, log = server
+    wait_for(lambda: "search index: 1 of 1 shards" in log.read_text())
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        assert "/it/accordi/lisbona-2021/" in _found(page, base, "Lisbona")
+        assert _found(page, base, "sottoscrittissimo") == []
+        touch_edit(content / "agreements/lisbona-2021.it.md", "hanno firmato un accordo",
+                   "hanno sottoscrittissimo un accordo")
+        wait_for(lambda: log.read_text().count("search index: 1 of 1 shards") >= 2)
+        assert _found(page, base, "sottoscrittissimo") == ["/it/accordi/lisbona-2021/"]
+        browser.close()
+    assert "Traceback" not in log.read_text() and "not updated" not in log.read_text()
+
+
+def test_the_index_made_in_place_is_the_one_made_afresh(tmp_path, monkeypatch):
+    """After edits that move pages between shards and change their number, the preview's
+    index holds exactly the files Pagefind makes from scratch for the same pages: nothing
+    stale is left behind."""
+    from accordi import search
+    from accordi.config import Paths
+    from accordi.incremental import SiteBuilder
+    from accordi.serve import Preview
+    from tests.test_incremental import AS_OF
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted((root / "pagefind").rglob("*")) if p.is_file()}
+
+    content = make_site(tmp_path)
+    preview = tmp_path / "preview"
+    builder = SiteBuilder(Paths(content=content, output=preview), AS_OF)
+    app = Preview(builder, preview, log=lambda m: None)
+    path = content / "agreements/lisbona-2021.it.md"
+    counts = []
+    for size, old, new in [(None, None, None), (4, "hanno firmato", "hanno siglato"),
+                           (9, "hanno siglato", "hanno firmato")]:
+        if size:
+            monkeypatch.setattr(search, "SHARD_PAGES", size)
+            touch_edit(path, old, new)
+        app.rebuild()
+        while app.finish_some(budget=1):
+            pass
+        assert app.index_search()
+        pages = {s.folder for s in search.plan({p: builder.published[p][1]
+                                                for p in builder.searchable})}
+        assert set(app.indexed) == pages
+        counts.append(len(pages))
+        afresh = tmp_path / f"afresh-{size}"
+        for rel in builder.searchable:
+            (afresh / rel).parent.mkdir(parents=True, exist_ok=True)
+            (afresh / rel).write_bytes((preview / rel).read_bytes())
+        search.update_in_place(afresh, search.plan({p: builder.published[p][1]
+                                                    for p in builder.searchable}), {})
+        assert tree(preview) == tree(afresh)
+    assert counts[0] == 1 and counts[1] > counts[2] > 1, counts  # shards added, then removed
