@@ -314,6 +314,18 @@ class SearchIndexer:
                 self._again = False
 
 
+def watch(server: Server, folders: Collection[Path], task: Callable[[], None]) -> None:
+    """Run `task` when a file under `folders` changes.
+
+    livereload's first look at the files names one of them as changed, since they are all
+    new to it: a tab that connected before that look would reload for nothing (the server's
+    first rest can keep the loop busy past it). So the files are looked at once here.
+    """
+    for folder in folders:
+        server.watch(str(folder), task)
+    server.watcher.examine()
+
+
 def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
@@ -357,8 +369,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         server = Server(app)
-        for folder in (paths.content, paths.templates, paths.assets):
-            server.watch(str(folder), rebuild)
+        watch(server, (paths.content, paths.templates, paths.assets), rebuild)
         print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,
               flush=True)
         server.serve(host=host, port=port, debug=False, restart_delay=0)

@@ -317,3 +317,21 @@ def test_the_index_made_in_place_is_the_one_made_afresh(tmp_path, monkeypatch):
                                                     for p in builder.searchable}), {})
         assert tree(preview) == tree(afresh)
     assert counts[0] == 1 and counts[1] > counts[2] > 1, counts  # shards added, then removed
+
+
+def test_the_watcher_names_only_files_that_changed(tmp_path):
+    """A tab must reload for an edit only, not because the watcher saw files for the first
+    time after the tab connected."""
+    from livereload import Server
+
+    from accordi.serve import watch
+
+    content = make_site(tmp_path)
+    runs = []
+    server = Server(lambda environ, start_response: [])
+    watch(server, [content], lambda: runs.append(1))
+    assert server.watcher.examine() == (None, None) and runs == []
+    path = content / "agreements/lisbona-2021.it.md"
+    touch_edit(path, "hanno firmato", "hanno siglato")
+    assert server.watcher.examine()[0] == str(path) and runs == [1]
+    assert server.watcher.examine() == (None, None)
