@@ -11,6 +11,12 @@ memory (about 0.16 MB a page) and its time grows faster than its size, and an ed
 re-indexes only the shards whose pages changed. A page's shard follows from its path alone,
 so it stays put as the site grows until the number of shards changes. A site of up to
 `SHARD_PAGES` record pages is one bundle.
+
+Pagefind writes a bundle from many threads at once, a file per page; on a disk file system
+those threads queue on the folder's lock, and creating the files took about two thirds as
+much CPU as indexing them (3.0 s of system time beside 4.3 s of user time for 2,160 pages).
+So a bundle is written into memory (`SCRATCH`, when the system has room there) and then
+moved into the site by one thread: 0.7 s of system time, and a tenth of a second to move.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import math
 import os
 import shutil
 import subprocess
+import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +42,8 @@ from .routes import SEARCH_BUNDLE
 SHARD_PAGES = 1800  # two shards indexed at once, one a core, take about 600 MB
 SHARD_LIST = f"{SEARCH_BUNDLE}/shards.json"  # the other shards, for the search page to merge
 ENTRY = "pagefind-entry.json"
+SCRATCH = Path("/dev/shm")  # memory-backed on Linux: where bundles are written first
+SCRATCH_PREFIX = "accordi-search-"  # then the pid of the process indexing
 
 # Pagefind also writes ready-made interfaces; the site uses only its JavaScript API
 # (pagefind.js, its worker and WebAssembly), with its own accessible markup.
@@ -104,6 +113,7 @@ def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, l
                                "installs it from requirements.txt")
     work = site / ".search-work"
     shutil.rmtree(work, ignore_errors=True)  # what a killed run left (the preview's folder)
+    sweep_scratch()
     try:
         with ThreadPoolExecutor(max(1, jobs)) as pool:
             done = list(pool.map(lambda s: _index_shard(binary, site, work, s), shards))
@@ -112,12 +122,46 @@ def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, l
     return dict(zip(shards, done, strict=True))
 
 
+def sweep_scratch() -> None:
+    """Remove the bundles that indexing processes no longer running left in `SCRATCH` (a
+    killed build's): they would hold the machine's memory until it restarts."""
+    try:
+        entries = list(os.scandir(SCRATCH))
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if entry.name.startswith(SCRATCH_PREFIX) and owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _scratch_for(need: int) -> Path | None:
+    """A new folder in `SCRATCH` for a bundle of up to `need` bytes, or None when there is
+    no such file system or not twice that room in it."""
+    try:
+        if shutil.disk_usage(SCRATCH).free < 2 * need:
+            return None
+        return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=SCRATCH))
+    except OSError:
+        return None
+
+
 def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str]:
     """Pagefind over one shard, run as its command-line program: it exits only once every
     file is written (its Python service is stopped with a signal and can cut the last
     writes)."""
     pages = work / shard.folder.replace("/", "-") / "pages"
-    bundle = pages.parent / "bundle"
+    size = 0
     for rel in shard.pages:
         target = pages / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +169,20 @@ def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str
             os.link(site / rel, target)
         except OSError:
             shutil.copyfile(site / rel, target)
+        size += target.stat().st_size
+    # A bundle is smaller than the pages it indexes (its text, compressed, and the index).
+    scratch = _scratch_for(size)
+    try:
+        return _run_pagefind(binary, site, pages, (scratch or pages.parent) / "bundle", shard)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pagefind(binary: Path, site: Path, pages: Path, bundle: Path, shard: Shard
+                  ) -> list[str]:
+    """Index `pages` into `bundle`, then move the bundle's files to the shard's folder in
+    `site`: the files' paths inside `site`."""
     command = [str(binary), "--site", str(pages.resolve()), "--output-path",
                str(bundle.resolve()), "--quiet"]
     # A killed build must not leave Pagefind writing into a folder the next build deletes.
@@ -144,7 +202,7 @@ def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str
         if path.is_file():
             rel = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
-            path.replace(site / rel)
+            shutil.move(path, site / rel)
             written.append(rel)
     return written
 

@@ -2,8 +2,10 @@
 
 Memory is sampled four times a second over the whole process tree as proportional set size
 (PSS: pages the rendering workers share with the build process count once, split between
-them), so the figures add up to what the machine holds. Reported: the peak of the whole
-tree, and of the Pagefind indexer alone (a child process of its own).
+them), so the figures add up to what the machine holds. Bundles Pagefind writes into a
+memory-backed folder (`accordi.search.SCRATCH`) take memory too, outside any process: what
+that file system holds beyond what it held at the start counts as Pagefind's. Reported: the
+peak of the whole tree, and of the Pagefind indexer alone (a child process of its own).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from accordi import pipeline
+from accordi import pipeline, search
 from accordi.config import Paths
 
 
@@ -42,6 +44,14 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
+def _scratch_mb() -> float:
+    try:
+        st = os.statvfs(search.SCRATCH)
+    except OSError:
+        return 0.0
+    return (st.f_blocks - st.f_bfree) * st.f_frsize / 2**20
+
+
 def _name(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/comm") as f:
@@ -59,17 +69,18 @@ class Sampler(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
+        before = _scratch_mb()
         while not self.done.wait(0.25):
-            tree, search = [os.getpid()], 0.0
-            total = 0.0
+            held = max(0.0, _scratch_mb() - before)  # bundles in memory, not yet moved
+            tree, total, indexer = [os.getpid()], held, held
             while tree:
                 pid = tree.pop()
                 pss = _pss_mb(pid)
                 total += pss
                 if _name(pid).startswith("pagefind"):
-                    search += pss
+                    indexer += pss
                 tree += _children(pid)
-            self.total, self.search = max(self.total, total), max(self.search, search)
+            self.total, self.search = max(self.total, total), max(self.search, indexer)
 
 
 if __name__ == "__main__":

@@ -74,10 +74,14 @@ def kill_after(content: Path, output: Path, as_of: str, delay: float) -> int:
     return kill_when(content, output, as_of, lambda elapsed: elapsed >= delay)
 
 
-def kill_when(content: Path, output: Path, as_of: str, ready) -> int:
-    """Start a build, SIGKILL it as soon as `ready(seconds since start)` is true."""
+def kill_when(content: Path, output: Path, as_of: str, ready, pids: list | None = None
+              ) -> int:
+    """Start a build, SIGKILL it as soon as `ready(seconds since start)` is true (its pid
+    appended to `pids`)."""
     proc = subprocess.Popen(command(content, output, as_of), cwd=ROOT, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if pids is not None:
+        pids.append(proc.pid)
     started = time.perf_counter()
     while proc.poll() is None:
         if ready(time.perf_counter() - started):
@@ -273,16 +277,23 @@ def test_a_build_killed_while_indexing_leaves_no_indexer_running(sites):
     tmp, _, content_b, _, _ = sites
     output = tmp / "indexing" / "output"
     restore_a(tmp, output)
-    code = kill_when(content_b, output, AS_OF_B, lambda t: bool(indexers(output)))
+    pids: list[int] = []
+    code = kill_when(content_b, output, AS_OF_B, lambda t: bool(indexers(output)), pids)
     assert code == -signal.SIGKILL
     deadline = time.perf_counter() + 60
     while indexers(output) and time.perf_counter() < deadline:
         time.sleep(0.01)
     for pid in indexers(output):
         os.kill(pid, signal.SIGKILL)
-    # Pagefind writes its entry file last: a Pagefind left running would have finished.
+    # Pagefind writes its entry file last: a Pagefind left running would have finished,
+    # in the staging folder or in memory.
+    scratch = sorted(search.SCRATCH.glob(f"{search.SCRATCH_PREFIX}{pids[0]}-*"))
+    assert scratch or not search.SCRATCH.is_dir()  # it was indexing into memory
     finished = [p for name in leftovers(output)
                 for p in (output.parent / name / ".search-work").rglob(search.ENTRY)]
+    finished += [p for folder in scratch for p in folder.rglob(search.ENTRY)]
     assert leftovers(output) and finished == [], "Pagefind went on for a killed build"
     run(content_b, output, AS_OF_B)
     assert leftovers(output) == []
+    # What the killed build's indexer held in memory is given back by the next build.
+    assert not [p for p in scratch if p.exists()]
