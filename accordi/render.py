@@ -30,6 +30,25 @@ from .routes import Router
 from .views import PageSpec
 
 NAV = ("home", "agreements", "partners", "themes", "timeline")
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, finding `item.name` in a plain dict without an exception.
+
+    Jinja looks for an attribute first and falls back to the item; a dict's only attributes
+    are its methods, so for any other name it always ends up at the item, after an
+    AttributeError that costs about a microsecond. Pages read dicts this way a few hundred
+    times each: a quarter of the time spent in templates.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 def say(value: Local | str | None, page_lang: str) -> Markup:
@@ -67,7 +86,7 @@ def fragment(context: Context, macro: str, item: dict[str, Any], lang: str, t: d
 def environment(templates: Path) -> Environment:
     """The Jinja environment every page is rendered with (one per folder: templates compile
     once per process, and Jinja still reloads a template whose file changed)."""
-    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+    env = _Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["say"] = say

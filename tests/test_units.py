@@ -650,3 +650,31 @@ def test_nesting_is_refused_exactly_beyond_the_limit(level):
     deep = body_problems("Testo.\n\n" + level(MAX_DEPTH + 1) + "\n", 5)
     assert fine == []
     assert [(line, "nested more" in message) for line, message, _ in deep] == [(7, True)]
+
+
+@pytest.mark.parametrize("expression", [
+    "d.name", "d.items", "d.get", "d['items']", "d.missing", "d.name.upper()", "o.real",
+    "o.name", "n.x", "d.nested.inner", "d.nested.missing", "s.name"])
+def test_templates_read_dicts_as_jinja_does(expression):
+    """The page environment's quick way to `dict.name` finds what Jinja finds, and fails
+    where Jinja fails, with the same message."""
+    from jinja2 import Environment, StrictUndefined
+
+    from accordi.render import environment
+
+    class Sub(dict):
+        name = "attribute"
+
+    values = {"d": {"name": "Riga", "items": "key", "nested": {"inner": 1}}, "o": 3,
+              "n": None, "s": Sub(name="item")}
+    ours = environment(Path(__file__).resolve().parent.parent / "templates")
+    theirs = Environment(undefined=StrictUndefined, autoescape=True)
+
+    def outcome(env):
+        try:
+            return env.from_string("{{ " + expression + " }}").render(values)
+        except Exception as exc:  # noqa: BLE001 - the failure itself is compared
+            return type(exc), str(exc)
+
+    assert outcome(ours) == outcome(theirs)
+    assert type(ours).getattr is not type(theirs).getattr  # the quick way is the one tested
