@@ -130,8 +130,10 @@ def sweep_scratch() -> None:
     except OSError:
         return
     for entry in entries:
+        if not entry.name.startswith(SCRATCH_PREFIX):
+            continue
         owner = entry.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if entry.name.startswith(SCRATCH_PREFIX) and owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not _alive(int(owner)):
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
@@ -140,8 +142,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's process
-        return True
+    except PermissionError:  # someone else's process, running
+        pass
     return True
 
 
