@@ -441,7 +441,7 @@ def _read_tree(root: Path, errors: ErrorCollector, source_lang: str, cache: File
         pass
     elif not site_path.is_file():
         errors.add(site_path, 0, "", "the site settings file is missing",
-                   "create content/site.yaml (see the editors' guide in README.md)")
+                   "create content/site.yaml (see docs/editors.md)")
     else:
         raw.site = cached(site_path, "site")
 
