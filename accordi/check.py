@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag
 
+from .converter import Renderer
 from .errors import ErrorCollector
-from .model import Body, Site
+from .pages.spec import PageKey, output_of, page_keys
+from .records import Body, Site
 from .routes import Router
-from .text import Renderer, outside_fences
-from .views import Views
+from .text import outside_fences
 
 INTERNAL_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)")
 
@@ -52,19 +53,21 @@ def _stale_statements(site: Site, errors: ErrorCollector) -> None:
 
 def _internal_links(site: Site, errors: ErrorCollector) -> None:
     router = Router("/")
-    views = Views(site, router, Renderer("/"))
-    pages = {"/" + views.output_of(k).removesuffix("index.html"): k for k in views.page_keys()}
+    pages: dict[str, PageKey] = {"/" + output_of(site, router, k).removesuffix("index.html"): k
+                                 for k in page_keys(site)}
     anchors: dict[str, set[str]] = {}
+    renderer = Renderer("/")
 
     def anchors_of(url: str) -> set[str]:
         if url not in anchors:
             kind, lang, id = pages[url]
             found: set[str] = set()
-            if kind == "agreement":
+            if kind == "agreement" and id is not None:
                 bodies = site.agreements[id].bodies
                 body = bodies.get(lang) or bodies[site.settings.source_lang]
                 for part in ("summary", "text"):
-                    found |= set(views.markdown(body, part, 1 if part == "text" else 0).anchors)
+                    found |= set(renderer.render(getattr(body, part), 1 if part == "text"
+                                                 else 0, None, body.lang).anchors)
             anchors[url] = found
         return anchors[url]
 

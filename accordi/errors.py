@@ -96,3 +96,7 @@ class ContentFailure(Exception):
     def __init__(self, collector: ErrorCollector):
         super().__init__(collector.report())
         self.collector = collector
+
+    def __reduce__(self) -> tuple[type[ContentFailure], tuple[ErrorCollector]]:
+        """Made again from its collector (it crosses from the build's child process)."""
+        return (ContentFailure, (self.collector,))

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .i18n import Local, localize, t
-from .model import Agreement, Site
+from .records import Agreement, Site
 from .routes import Router
 
 SCHEMA_ORG = "https://schema.org"

@@ -11,34 +11,14 @@ must be covered, else `check` and `build` stop with an error naming it:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorCollector
-from .model import Site
+from .pages.spec import addresses as page_addresses
+from .published import Entry, manifest_path
+from .records import Site
 from .routes import Router
-from .views import PageSpec, Views
-
-MANIFEST = "published-urls.txt"
-HEADER = """\
-# Every page address this site has published, below its base URL, one a line.
-# `make build` adds new ones: commit this file with your change. Never delete a line.
-# Renamed an agreement? Put its old id in `aliases`. Removed a record? Mark each of its
-# lines `removed YYYY-MM-DD`: the address then shows a notice instead of vanishing.
-"""
-LINE = re.compile(r"^(?P<path>/\S*)(?:\s+removed\s+(?P<date>\S+))?$")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One published address, and the day it was removed, if it was."""
-
-    path: str
-    line: int
-    removed: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -49,65 +29,6 @@ class Redirect:
     kind: str
     lang: str
     target: str
-
-
-def manifest_path(content: Path) -> Path:
-    return content / MANIFEST
-
-
-def read(content: Path, errors: ErrorCollector) -> list[Entry] | None:
-    """The manifest's entries; None when the content has no manifest yet.
-
-    A site lists tens of thousands of addresses and each build looks twice (the live server
-    after every edit): the file is read again only when it changed.
-    """
-    global _READ
-    file = manifest_path(content)
-    try:
-        st = file.stat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    signature = (str(file), str(errors.root), st.st_mtime_ns, st.st_size, st.st_ino)
-    if _READ is None or _READ[0] != signature:
-        local = ErrorCollector(errors.root)
-        _READ = (signature, _entries(file, local), local.errors)
-    errors.errors.extend(_READ[2])
-    return _READ[1]
-
-
-_READ: tuple[tuple, list[Entry], list] | None = None
-
-
-def _entries(file: Path, errors: ErrorCollector) -> list[Entry]:
-    entries: list[Entry] = []
-    first: dict[str, int] = {}
-    for number, raw in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        text = raw.strip()
-        if not text or text.startswith("#"):
-            continue
-        m = LINE.match(text)
-        if not m:
-            errors.add(file, number, "", f"`{text}` is not an address line",
-                       "write one address a line, starting with `/`, optionally followed "
-                       "by `removed YYYY-MM-DD`")
-            continue
-        removed = None
-        if m["date"]:
-            try:
-                removed = dt.date.fromisoformat(m["date"])
-            except ValueError:
-                errors.add(file, number, "", f"`{m['date']}` is not a date",
-                           "write the day of removal as YYYY-MM-DD")
-                continue
-        if m["path"] in first:
-            errors.add(file, number, "", f"`{m['path']}` is listed twice (first on line "
-                       f"{first[m['path']]})", "keep one line for each address")
-            continue
-        first[m["path"]] = number
-        entries.append(Entry(m["path"], number, removed))
-    return entries
 
 
 def _address(output: str) -> str:
@@ -140,25 +61,13 @@ def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect
 
 def published(site: Site) -> frozenset[str]:
     """Every page address the site publishes from its records (not redirects or notices)."""
-    global _PUBLISHED
-    if _PUBLISHED is None or _PUBLISHED[0] is not site:  # asked three times per build
-        _PUBLISHED = (site, frozenset(Views(site, Router("/")).addresses()))
-    return _PUBLISHED[1]
-
-
-_PUBLISHED: tuple[Site, frozenset[str]] | None = None
-
-
-def forget() -> None:
-    """Drop the site kept for the next question (see `published`)."""
-    global _PUBLISHED
-    _PUBLISHED = None
+    return frozenset(page_addresses(site))
 
 
 def check(site: Site, content: Path, errors: ErrorCollector) -> None:
     """Report every recorded address that the site would stop serving."""
     moved = {r.path for r in redirects(site, errors)}
-    entries = read(content, errors)
+    entries = site.published
     if entries is None:
         return
     file = manifest_path(content)
@@ -178,31 +87,9 @@ def check(site: Site, content: Path, errors: ErrorCollector) -> None:
                        f"`{e.path} removed YYYY-MM-DD` so that it shows a notice")
 
 
-def extra_pages(site: Site, views: Views, content: Path) -> list[PageSpec]:
-    """Redirect pages at former addresses and notices at removed ones."""
-    specs = [views.redirect(r.kind, r.lang, r.path, r.target) for r in redirects(site)]
-    entries = read(content, ErrorCollector(content)) or []
+def removed(site: Site) -> list[Entry]:
+    """The recorded addresses marked removed that nothing else serves: each shows a notice."""
     live = published(site) | {r.path for r in redirects(site)}
-    for e in entries:
-        if e.removed and e.path not in live:
-            specs.append(views.removed(e.path, e.removed))
-    return specs
+    return [e for e in site.published or () if e.removed and e.path not in live]
 
 
-def record(content: Path, addresses: set[str]) -> int:
-    """Add the addresses not yet in the manifest (creating it); returns how many."""
-    file = manifest_path(content)
-    known: set[str] = set()
-    lines: list[str] = []
-    if file.is_file():
-        lines = file.read_text(encoding="utf-8").splitlines()
-        for raw in lines:
-            m = LINE.match(raw.strip())
-            if m:
-                known.add(m["path"])
-    else:
-        lines = HEADER.splitlines()
-    new = sorted(addresses - known)
-    if new:
-        file.write_text("\n".join(lines + new) + "\n", encoding="utf-8")
-    return len(new)

@@ -18,16 +18,15 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
-from jinja2.runtime import Context
+from jinja2.runtime import Context as Context_
 from markupsafe import Markup, escape
 
 from .dates import PartialDate
 from .i18n import Local, format_date, localize, strings
-from .memo import INERT, Memo
-from .model import Site
-from .outputs.feeds import feed_title
-from .routes import Router
-from .views import PageSpec
+from .labels import feed_title
+from .output import Context, whole
+from .pages.spec import PageSpec
+from .records import slug_in
 
 NAV = ("home", "agreements", "partners", "themes", "timeline")
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -67,19 +66,16 @@ def lang_attr(value: Any, page_lang: str) -> Markup:
 
 
 @pass_context
-def fragment(context: Context, macro: str, item: dict[str, Any], lang: str, t: dict,
+def fragment(context: Context_, macro: str, item: dict[str, Any], lang: str, t: dict,
              *options: Hashable) -> Markup:
     """The HTML of one list item, made by `macro` of macros.html once per item and kept
-    with the item (see accordi.memo): a list of 10,000 agreements makes again only the
-    items an edit changed. The item's `memo_key` holds its language, and the interface
-    strings `t` follow from the language and the memo's salt, so the key is the macro, the
-    item's key and the `options`."""
+    with the item's record (see `Session.remember`): a list of 10,000 agreements makes
+    again only the items an edit changed. The interface strings `t` follow from the
+    language, so the key is the macro, the language and the `options`."""
     def make() -> Markup:
         module = context.environment.get_template("macros.html").module
         return getattr(module, macro)(item, lang, t, *options)
-    memo = context.get("memo", INERT)
-    return memo.get(f"fragment:{macro}", (item.get("memo_key"), options)
-                    if item.get("memo_key") else None, make)
+    return context["remember"](item["owner"], ("fragment", macro, lang, options), make)
 
 
 @cache
@@ -98,27 +94,32 @@ def environment(templates: Path) -> Environment:
 class PageRenderer:
     """Renders PageSpecs with the frame (navigation, language switch, footer)."""
 
-    def __init__(self, site: Site, router: Router, templates: Path, memo: Memo = INERT):
-        self.site, self.router, self.memo = site, router, memo
-        self.env = environment(templates)
-        self._frames = {lang: self._frame(lang) for lang in site.settings.languages}
+    def __init__(self, ctx: Context):
+        self.ctx, self.site, self.router = ctx, ctx.site, ctx.router
+        self.env = environment(ctx.templates)
+
+    def frame(self, lang: str) -> dict[str, Any]:
+        """What every page of `lang` shows around its content, made once."""
+        return self.ctx.session.remember(whole("frame"), lang, lambda: self._frame(lang))
 
     def _frame(self, lang: str) -> dict[str, Any]:
         s = self.site.settings
+        source = s.source_lang
         nav = [{"kind": k, "label": strings(lang)[k], "url": self.router.url_for(k, lang)}
                for k in NAV]
         about = self.site.pages.get("about")
         if about:
             nav.append({"kind": "page:about", "label": strings(lang)["about"],
-                        "url": self.router.url_for("page", lang, about.slug_for(lang))})
-        pages = [{"label": localize(pg.title, lang, s.source_lang),
-                  "url": self.router.url_for("page", lang, pg.slug_for(lang))}
-                 for pg in self.site.pages.values() if pg is not about]
+                        "url": self.router.url_for("page", lang,
+                                                   slug_in(about.slug, lang, source))})
+        pages = [{"label": localize(pg.title, lang, source),
+                  "url": self.router.url_for("page", lang, slug_in(pg.slug, lang, source))}
+                 for name, pg in self.site.pages.items() if name != "about"]
         return {
             "lang": lang, "t": strings(lang), "nav": nav, "footer_pages": pages,
-            "site_title": localize(s.title, lang, s.source_lang),
-            "owner": localize(s.owner_name, lang, s.source_lang),
-            "licence": s.licence, "licence_name": localize(s.licence["name"], lang, s.source_lang),
+            "site_title": localize(s.title, lang, source),
+            "owner": localize(s.owner_name, lang, source),
+            "licence": s.licence, "licence_name": localize(s.licence["name"], lang, source),
             "as_of": format_date(PartialDate.from_date(s.as_of), lang),
             "as_of_iso": s.as_of.isoformat(),
             "asset": self.router.asset, "home_url": self.router.url_for("home", lang),
@@ -129,7 +130,6 @@ class PageRenderer:
             "og_locale": strings(lang)["og_locale"],
             "og_alternates": [strings(lg)["og_locale"] for lg in s.languages if lg != lang],
             "search_url": self.router.url_for("search", lang),
-            "memo": self.memo,
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
@@ -139,7 +139,7 @@ class PageRenderer:
                       "current": lg == lang}
                      for lg, url in spec.alternates.items()]
         canonical = self.router.origin + spec.alternates[canonical_lang or lang]
-        frame = self._frames[lang]
+        frame = self.frame(lang)
         context = {
             **frame, **spec.context, "kind": spec.kind,
             "languages": languages, "canonical": canonical,
@@ -148,5 +148,6 @@ class PageRenderer:
             "structured_data": spec.context.get("structured_data"),
             "searchable": spec.context.get("searchable", False),
             "wasm": spec.context.get("wasm", False),
+            "remember": self.ctx.session.remember,
         }
         return self.env.get_template(spec.template).render(context)

@@ -28,10 +28,12 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
 from . import search
-from .cache import BuildCache
+from .build import update
 from .config import Paths
-from .errors import ErrorCollector
-from .incremental import Changes, SiteBuilder
+from .errors import ContentFailure, ErrorCollector
+from .incremental import IncrementalSession
+from .session import Job, Made
+from .sources import SourceChanged
 
 # livereload adds this inline script to every HTML page it serves; the site's CSP forbids
 # inline scripts, so the preview (only the preview) allows this one by its hash.
@@ -57,46 +59,66 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
     tmp.replace(target)
 
 
-def write_changes(output: Path, changes: Changes) -> None:
-    """Apply an update to the preview folder (files not yet written, and removals)."""
-    root = output.resolve()
-    for rel, data in changes.files.items():
-        write_file(root, rel, data)
-    for rel in changes.removed:
+def remove_files(root: Path, paths: set[str]) -> None:
+    """Delete files of the preview folder (`root`, resolved) that are no longer published."""
+    for rel in paths:
         target = (root / rel).resolve()
         if target.is_relative_to(root) and target.is_file():
             target.unlink()
 
 
-def _writer(output: Path) -> Callable[[str, bytes], None]:
-    """A sink that writes each file into the preview folder as it is made."""
-    root = output.resolve()
-    return lambda rel, data: write_file(root, rel, data)
+class Live:
+    """The live preview's builds: the spine's steps after every edit, into the preview
+    folder in place, with the edited pages first (see `IncrementalSession.make`)."""
 
+    def __init__(self, job: Job, session: IncrementalSession):
+        self.job, self.session = job, session
+        self.root = job.paths.output.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
 
-def refresh(builder: SiteBuilder, output: Path, first: Collection[str] | None = None
-            ) -> Changes:
-    """One rebuild of the preview folder, as the live server does it after an edit.
+    def write(self, rel: str, data: bytes) -> None:
+        write_file(self.root, rel, data)
 
-    Files are written as they are made (a large site is never held in memory), then
-    removals are applied and what was published is recorded. With `first`, the pages
-    other than those and the agreements' own wait for `finish` (see `SiteBuilder.update`).
-    """
-    changes = builder.update(sink=_writer(output), first=first)
-    if changes.ok:
-        write_changes(output, changes)
-        builder.publish_manifest()
-    return changes
+    def refresh(self, first: Collection[str] | None = None) -> Made | ErrorCollector:
+        """One rebuild after an edit: what it made, or the content's mistakes. With
+        `first` (the pages open in the browser), what else the edit changes may wait."""
+        try:
+            made = update(self.job, self.session, self.write,
+                          first=None if first is None else set(first))
+        except ContentFailure as failure:
+            return failure.collector
+        except SourceChanged as changed:  # the editor saved again: the next poll sees it
+            errors = ErrorCollector(self.job.paths.content)
+            errors.add(changed.path, 0, "", "the file changed while the preview was made",
+                       "it is made again with the next change")
+            return errors
+        remove_files(self.root, made.removed)
+        self.session.save(self.root)
+        return made
 
+    def finish(self, paths: Collection[str] | None = None, until: float | None = None) -> Made:
+        """Make what the latest refresh left for later (those of `paths`, or all)."""
+        ctx = self.session.ctx
+        if ctx is None:
+            return Made()
+        made = self.session.finish(ctx, self.write, paths, until)
+        self.session.save(self.root)
+        return made
 
-def finish(builder: SiteBuilder, output: Path, paths: Collection[str] | None = None,
-           until: float | None = None) -> Changes:
-    """Write what the latest refresh left for later (those of `paths`, or all; see
-    `SiteBuilder.finish`)."""
-    changes = builder.finish(sink=_writer(output), paths=paths, until=until)
-    write_changes(output, changes)
-    builder.publish_manifest()  # files with the same bytes may have new fingerprints
-    return changes
+    @property
+    def unfinished(self) -> bool:
+        return bool(self.session.pending)
+
+    def waiting(self, paths: Collection[str]) -> set[str]:
+        return self.session.waiting(paths)
+
+    def searchable(self) -> dict[str, str]:
+        """The pages search indexes, with the digests of their bytes."""
+        files = self.session.ledger.files
+        return {p: files[p].digest for p in self.session.searchable if p in files}
+
+    def known(self, path: str) -> bool:
+        return path in self.session.ledger.files or path in self.session.pending
 
 
 class IdleCollector:
@@ -171,8 +193,8 @@ class Preview:
     made then and there: whatever the browser gets is up to date.
     """
 
-    def __init__(self, builder: SiteBuilder, output: Path, log=print, recent: int = 8):
-        self.builder, self.output, self.log = builder, output.resolve(), log
+    def __init__(self, live: Live, log: Callable[[str], None] = print, recent: int = 8):
+        self.live, self.output, self.log = live, live.root, log
         self.errors: ErrorCollector | None = None
         self.lock = threading.Lock()
         self.opened: deque[str] = deque(maxlen=recent)  # pages served last, newest last
@@ -185,28 +207,28 @@ class Preview:
             started = time.perf_counter()
             self.edits += 1
             try:
-                changes = refresh(self.builder, self.output, first=set(self.opened))
+                made = self.live.refresh(first=set(self.opened))
             except Exception as exc:  # a bug, not a content mistake: keep serving
                 self.log(f"internal error while rebuilding: {exc!r}")
                 raise
-            if not changes.ok:
-                self.errors = changes.errors
-                self.log(changes.errors.report())
+            if isinstance(made, ErrorCollector):
+                self.errors = made
+                self.log(made.report())
                 return
             self.errors = None
-            later = " (more to follow: lists and data files)" if self.builder.unfinished else ""
-            self.log(f"rebuilt: {changes.rendered} pages rendered, {len(changes.written)} files "
-                     f"written, {len(changes.removed)} removed in "
+            later = " (more to follow: lists and data files)" if self.live.unfinished else ""
+            self.log(f"rebuilt: {made.rendered} pages rendered, {len(made.written)} files "
+                     f"written, {len(made.removed)} removed in "
                      f"{(time.perf_counter() - started) * 1000:.0f} ms{later}")
 
     def finish_some(self, budget: float = 0.1) -> bool:
         """Make what the latest rebuild left for later for about `budget` seconds (one
         page or file at least); whether any is left."""
         with self.lock:
-            if self.builder.unfinished:
+            if self.live.unfinished:
                 self.edits += 1
-                finish(self.builder, self.output, until=time.perf_counter() + budget)
-            return self.builder.unfinished
+                self.live.finish(until=time.perf_counter() + budget)
+            return self.live.unfinished
 
     def index_search(self) -> bool:
         """Bring the search index up to date with the pages published, shard by shard
@@ -218,10 +240,9 @@ class Preview:
         while it ran, the shards it made are marked for indexing again.
         """
         with self.lock:
-            if self.errors is not None or self.builder.unfinished:
+            if self.errors is not None or self.live.unfinished:
                 return False
-            shards = search.plan({p: self.builder.published[p][1]
-                                  for p in self.builder.searchable})
+            shards = search.plan(self.live.searchable())
             edits = self.edits
         stale = [s for s in shards if self.indexed.get(s.folder) != s.tag]
         if not stale and set(self.indexed) == {s.folder for s in shards}:
@@ -244,11 +265,10 @@ class Preview:
         rel = "" if rel == "." else rel
         page = f"{rel}/index.html".lstrip("/")  # a folder's address, or a file's
         with self.lock:
-            known = page in self.builder.published or page in self.builder.pending
-            wanted = self.builder.waiting({page if known else rel})
+            wanted = self.live.waiting({page if self.live.known(page) else rel})
             if wanted:
                 self.edits += 1
-                finish(self.builder, self.output, wanted)
+                self.live.finish(wanted)
 
     def __call__(self, environ, start_response):
         path = unquote(environ.get("PATH_INFO", "/"))
@@ -329,9 +349,10 @@ def watch(server: Server, folders: Collection[Path], task: Callable[[], None]) -
 def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    store = BuildCache(paths.cache) if paths.cache else None
-    builder = SiteBuilder(paths, as_of, base_url, store=store, workers=os.cpu_count() or 1)
-    app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
+    workers = os.cpu_count() or 1
+    job = Job(paths, as_of, base_url, workers)
+    live = Live(job, IncrementalSession(paths, workers, paths.cache, lasting=True))
+    app = Preview(live, log=lambda m: print(m, file=sys.stderr, flush=True))
     collector = IdleCollector()
 
     finishing = False
@@ -351,7 +372,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
             app.rebuild()
         finally:
             collector.rebuilt()
-            if app.builder.unfinished and not finishing:
+            if app.live.unfinished and not finishing:
                 finishing = True
                 IOLoop.current().add_callback(finish_later)
             elif not finishing:
@@ -360,7 +381,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     with collector.deferred():
         app.rebuild()
         collector.collect()
-        if app.builder.unfinished:  # runs once the server is serving
+        if app.live.unfinished:  # runs once the server is serving
             finishing = True
             IOLoop.current().add_callback(finish_later)
         else:

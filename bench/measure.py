@@ -18,7 +18,8 @@ import threading
 import time
 from pathlib import Path
 
-from accordi import pipeline, search
+from accordi import search
+from accordi.cli import build_once
 from accordi.config import Paths
 
 
@@ -88,7 +89,7 @@ if __name__ == "__main__":
     sampler = Sampler()
     sampler.start()
     started = time.perf_counter()
-    report = pipeline.build(Paths(content=Path(content), output=Path(output),
+    report = build_once(Paths(content=Path(content), output=Path(output),
                                   cache=Path(cache)), dt.date(2026, 1, 1), workers=int(jobs))
     seconds = time.perf_counter() - started
     sampler.done.set()

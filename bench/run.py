@@ -32,13 +32,14 @@ from pathlib import Path
 
 import markdown
 
-from accordi import manifest, pipeline
-from accordi.cache import BuildCache
+from accordi.cli import load_site
 from accordi.config import PROJECT_ROOT, Paths
-from accordi.incremental import SiteBuilder
-from accordi.routes import Router
-from accordi.serve import IdleCollector, finish, refresh
-from accordi.views import Views
+from accordi.errors import ErrorCollector
+from accordi.incremental import IncrementalSession
+from accordi.pages.spec import addresses
+from accordi.published import MANIFEST, record
+from accordi.serve import IdleCollector, Live
+from accordi.session import Job
 from bench.generate import generate
 
 
@@ -60,15 +61,16 @@ EDITS = {  # what an editor changes: a paragraph of the text, or a field of the 
 def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
     """Seconds per one-file rebuild in a long-lived builder, as the live server runs it
     (no tab open): until the edited pages are out, and then for the rest."""
-    store = BuildCache(work / "edit-cache")
-    builder = SiteBuilder(Paths(content=content, output=work / "edit-out",
-                                cache=work / "edit-cache"), AS_OF,
-                          store=store, workers=os.cpu_count() or 1)
+    workers = os.cpu_count() or 1
+    paths = Paths(content=content, output=work / "edit-out", cache=work / "edit-cache")
+    live = Live(Job(paths, AS_OF, workers=workers),
+                IncrementalSession(paths, workers, paths.cache, lasting=True))
     collector = IdleCollector()  # the server collects garbage between edits, so does this
     with collector.deferred():
-        refresh(builder, builder.paths.output)
+        live.refresh()
         collector.collect()
-        target = sorted((content / "agreements").rglob("*.it.md"))[len(builder.published) % 7]
+        target = sorted((content / "agreements").rglob("*.it.md"))[
+            len(live.session.ledger.files) % 7]
         original = target.read_text(encoding="utf-8")
         times: dict[str, list[float]] = {k: [] for kind in EDITS for k in (kind, kind + "+")}
         try:
@@ -76,18 +78,18 @@ def edit_times(content: Path, work: Path, runs: int) -> dict[str, list[float]]:
                 for i in range(runs + 1):  # a kind's first edit also undoes the other kind's
                     target.write_text(edit(original, i), encoding="utf-8")
                     started = time.perf_counter()
-                    changes = refresh(builder, builder.paths.output, first=set())
+                    made = live.refresh(first=set())
                     shown = time.perf_counter()
-                    rest = finish(builder, builder.paths.output)
+                    live.finish()
                     if i:
                         times[kind].append(shown - started)
                         times[kind + "+"].append(time.perf_counter() - shown)
-                    assert changes.ok and changes.rendered >= 1 and not builder.unfinished
-                    assert rest.ok
+                    assert not isinstance(made, ErrorCollector), made.report()
+                    assert made.rendered >= 1 and not live.unfinished
                     collector.collect()  # the idle time before the next edit
         finally:
             target.write_text(original, encoding="utf-8")
-            store.close()
+            live.session.store and live.session.store.close()
     return times
 
 
@@ -113,15 +115,14 @@ def touch(corpus: Path) -> None:
 def settle(corpus: Path) -> None:
     """List the corpus's page addresses in its manifest, as its first build would (the
     build reads that file too): every measured build then starts from the same content."""
-    site, errors = pipeline.load_site(Paths(content=corpus, output=corpus / "unused"), AS_OF)
+    site, errors = load_site(Paths(content=corpus, output=corpus / "unused"), AS_OF)
     assert site is not None, errors.report()
-    manifest.record(corpus, Views(site, Router(site.settings.base_path,
-                                                site.settings.origin)).addresses())
+    record(corpus, addresses(site))
 
 
 def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:
     corpus = keep / f"corpus-{n}"
-    if not (corpus / manifest.MANIFEST).exists():
+    if not (corpus / MANIFEST).exists():
         shutil.rmtree(corpus, ignore_errors=True)
         generate(n, corpus)
         settle(corpus)

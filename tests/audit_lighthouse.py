@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.gates import TOOLS, require
@@ -26,7 +26,7 @@ REPORTS = PROJECT_ROOT / "test-artifacts" / "lighthouse"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     out = tmp_path_factory.mktemp("audit") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out), dt.date(2026, 1, 1),
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out), dt.date(2026, 1, 1),
                    base_url="https://example.org/accordi/")
     with SiteServer(out, prefix="/accordi/") as srv:
         yield srv

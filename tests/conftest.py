@@ -41,6 +41,42 @@ def make_site(tmp_path: Path, files: Mapping[str, str | bytes | None] | None = N
     return content
 
 
+def render_all(site) -> dict[str, bytes]:
+    """Every output of a loaded site, made in memory with the plain session (publishing is
+    tested on its own: it does not depend on what the content says)."""
+    from accordi.build import OUTPUTS
+    from accordi.config import Paths
+    from accordi.session import Job, PlainSession
+
+    session = PlainSession()
+    job = Job(Paths(content=FIXTURE, output=Path("-")), site.settings.as_of, history=False)
+    ctx = session.context(site, job)
+    return {out.path: out.make(ctx) for out in session.plan(OUTPUTS, ctx)}
+
+
+def context(site, router=None):
+    """What outputs of a loaded site are made from, with the plain session (and `router`
+    instead of the site's own, when given)."""
+    from accordi.config import Paths
+    from accordi.session import Job, PlainSession
+
+    session = PlainSession()
+    ctx = session.context(site, Job(Paths(content=FIXTURE, output=Path("-")),
+                                    site.settings.as_of, history=False))
+    if router is not None:
+        ctx.router = router
+        session.base_path = router.base_path
+    return ctx
+
+
+def page_specs(site, router=None) -> list:
+    """The PageSpec of every page of a loaded site."""
+    from accordi import pages
+
+    ctx = context(site, router)
+    return [pages.make(ctx, key) for key in pages.page_keys(site)]
+
+
 def cli(*args: str | Path) -> tuple[int, str, str]:
     """Run build.py with the virtualenv's Python: (returncode, stdout, stderr)."""
     python = PYTHON if PYTHON.exists() else Path(sys.executable)

@@ -22,8 +22,8 @@ def build_fixture(output: Path, base_url: str | None = None):
     """Build the fixture site into `output` as of AS_OF; returns the BuildReport."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from accordi.cli import build_once as build
     from accordi.config import Paths
-    from accordi.pipeline import build
 
     # Without the git history: the golden files must not change with every commit.
     return build(Paths(content=FIXTURE, output=output), as_of=AS_OF, base_url=base_url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
 from bench import run
 from bench.generate import generate
@@ -12,7 +12,7 @@ from bench.generate import generate
 
 def test_the_synthetic_corpus_is_valid_and_shaped_like_real_protocols(tmp_path):
     content = generate(40, tmp_path / "content")
-    site, errors = pipeline.load_site(Paths(content=content, output=tmp_path / "o"),
+    site, errors = load_site(Paths(content=content, output=tmp_path / "o"),
                                       dt.date(2026, 1, 1))
     assert site is not None, errors.report()
     assert len(site.agreements) == 40 and len(site.themes) == 20 and len(site.partners) == 2
@@ -35,6 +35,6 @@ def test_a_settled_corpus_lists_every_address_its_build_publishes(tmp_path):
     content = generate(12, tmp_path / "content")
     run.settle(content)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    first = pipeline.build(paths, run.AS_OF)
+    first = build_once(paths, run.AS_OF)
     assert not any("recorded" in w for w in first.warnings), first.warnings
-    assert pipeline.build(paths, run.AS_OF).inputs_unchanged  # so warm runs measure that
+    assert build_once(paths, run.AS_OF).inputs_unchanged  # so warm runs measure that

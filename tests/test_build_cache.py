@@ -6,12 +6,13 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from accordi import pipeline
-from accordi.cache import BuildCache
+from accordi.cli import build_once
 from accordi.config import Paths
-from accordi.content import FileCache, read_content
 from accordi.errors import ErrorCollector
-from accordi.incremental import SiteBuilder
+from accordi.incremental import IncrementalSession, loading
+from accordi.incremental.files import FileCache
+from accordi.incremental.store import Store
+from accordi.session import Job
 from bench.generate import generate
 from tests.conftest import make_site
 
@@ -25,8 +26,8 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def test_a_parallel_build_is_byte_identical_to_a_one_process_build(tmp_path):
     content = generate(60, tmp_path / "content")
-    one = pipeline.build(Paths(content=content, output=tmp_path / "one"), AS_OF, workers=1)
-    two = pipeline.build(Paths(content=content, output=tmp_path / "two"), AS_OF, workers=2)
+    one = build_once(Paths(content=content, output=tmp_path / "one"), AS_OF, workers=1)
+    two = build_once(Paths(content=content, output=tmp_path / "two"), AS_OF, workers=2)
     assert one.pages == two.pages > 120
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
@@ -45,7 +46,7 @@ def test_files_parsed_in_processes_read_as_in_one(tmp_path, monkeypatch):
     reports = {}
     for workers in (1, 2):
         errors = ErrorCollector(content)
-        raw = read_content(content, errors, cache=FileCache(), workers=workers)
+        raw = FileCache().read(content, errors, workers)
         reports[workers] = (errors.report(), len(raw.agreements),
                             sorted(map(str, raw.failed)),
                             [(s.path, s.data, s.body) for s in raw.agreements])
@@ -59,10 +60,10 @@ def test_files_parsed_in_processes_read_as_in_one(tmp_path, monkeypatch):
 def test_a_warm_build_renders_nothing_and_keeps_unchanged_files(tmp_path):
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    cold = pipeline.build(paths, AS_OF)
+    cold = build_once(paths, AS_OF)
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
               for p in (tmp_path / "out").rglob("*") if p.is_file()}
-    warm = pipeline.build(paths, AS_OF)
+    warm = build_once(paths, AS_OF)
     assert cold.pages == len(list(paths.output.rglob("*.html"))) and warm.pages == 0
     assert warm.search_kept and not cold.search_kept and warm.search == cold.search
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns)
@@ -73,12 +74,12 @@ def test_a_warm_build_renders_nothing_and_keeps_unchanged_files(tmp_path):
 def test_an_edit_rewrites_only_what_changed(tmp_path):
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     stamps = {p.relative_to(paths.output).as_posix(): p.stat().st_ino
               for p in paths.output.rglob("*") if p.is_file()}
     source = content / "agreements/lisbona-2021.it.md"
     source.write_text(source.read_text().replace("hanno firmato", "hanno sottoscritto"))
-    report = pipeline.build(paths, AS_OF)
+    report = build_once(paths, AS_OF)
     assert report.pages == 2 and not report.search_kept
     new = {p.relative_to(paths.output).as_posix(): p.stat().st_ino
            for p in paths.output.rglob("*") if p.is_file()}
@@ -87,43 +88,42 @@ def test_an_edit_rewrites_only_what_changed(tmp_path):
     assert pages == ["it/accordi/lisbona-2021/index.html"]
     assert any(p.startswith("pagefind/fragment/it_") for p in rewritten)
     fresh = tmp_path / "fresh"
-    pipeline.build(Paths(content=content, output=fresh), AS_OF)
+    build_once(Paths(content=content, output=fresh), AS_OF)
     assert tree(paths.output) == tree(fresh)
 
 
 def test_a_search_index_file_changed_in_the_output_is_made_again(tmp_path):
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     expected = tree(paths.output)
     entry = paths.output / "pagefind/pagefind-entry.json"
     entry.write_text("{}")
-    report = pipeline.build(paths, AS_OF)
+    report = build_once(paths, AS_OF)
     assert not report.search_kept and tree(paths.output) == expected
 
 
 def test_a_warm_build_leaves_a_stray_file_no_place_in_the_output(tmp_path):
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     expected = tree(paths.output)
     (paths.output / "it" / "stray.html").write_text("not ours")
     (paths.output / "it/accordi/lisbona-2021/index.html").unlink()
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     assert tree(paths.output) == expected
 
 
 def test_new_fingerprints_with_the_same_bytes_are_remembered(tmp_path, monkeypatch):
     """A new generator version renders every page again; when no byte changes, the output
     is left alone, and the next build still knows there is nothing to do."""
-    from accordi import incremental
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "out", cache=tmp_path / "cache")
-    cold = pipeline.build(paths, AS_OF)
-    environment = incremental._environment
-    monkeypatch.setattr(incremental, "_environment", lambda *roots: environment(*roots) + "2")
-    assert pipeline.build(paths, AS_OF).pages == cold.pages
-    assert pipeline.build(paths, AS_OF).pages == 0
+    cold = build_once(paths, AS_OF)
+    environment = loading.environment
+    monkeypatch.setattr(loading, "environment", lambda *roots: environment(*roots) + "2")
+    assert build_once(paths, AS_OF).pages == cold.pages
+    assert build_once(paths, AS_OF).pages == 0
 
 
 def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_path):
@@ -135,14 +135,14 @@ def test_the_cache_is_invalidated_by_templates_and_never_changes_the_result(tmp_
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     paths = Paths(content=content, output=tmp_path / "out", templates=templates,
                   cache=tmp_path / "cache")
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     base = templates / "base.html"
     base.write_text(base.read_text().replace("<body>", '<body class="x">'))
-    report = pipeline.build(paths, AS_OF)
+    report = build_once(paths, AS_OF)
     assert report.pages == len(list(paths.output.rglob("*.html")))  # all of them
     assert b'<body class="x">' in (paths.output / "it/index.html").read_bytes()
     fresh = tmp_path / "fresh"
-    pipeline.build(Paths(content=content, output=fresh, templates=templates), AS_OF)
+    build_once(Paths(content=content, output=fresh, templates=templates), AS_OF)
     assert tree(paths.output) == tree(fresh)
 
 
@@ -150,42 +150,54 @@ def test_an_unreadable_cache_only_costs_time(tmp_path):
     content = make_site(tmp_path)
     cache = tmp_path / "cache"
     paths = Paths(content=content, output=tmp_path / "out", cache=cache)
-    pipeline.build(paths, AS_OF)
-    store = BuildCache(cache)
+    build_once(paths, AS_OF)
+    store = Store(cache)
+    assert store.db is not None
     with store.db:
-        store.db.execute("UPDATE markdown SET value = x'00'")
-        store.db.execute("UPDATE parsed SET value = x'00'")
+        store.db.execute("UPDATE kv SET value = x'00'")
+        store.db.execute("UPDATE reads SET value = x'00'")
     store.close()
     (paths.output / "it/index.html").write_text("tampered")
-    pipeline.build(paths, AS_OF)
+    build_once(paths, AS_OF)
     fresh = tmp_path / "fresh"
-    pipeline.build(Paths(content=content, output=fresh), AS_OF)
+    build_once(Paths(content=content, output=fresh), AS_OF)
     assert tree(paths.output) == tree(fresh)
     assert os.path.getsize(paths.output / "it/index.html") > 1000
 
 
-def test_a_one_off_build_lets_go_of_the_lists_values_before_making_files(tmp_path):
+def test_a_one_off_build_lets_go_of_the_lists_values_before_making_files(tmp_path,
+                                                                         monkeypatch):
     """A build that no update follows forgets what its lists kept of each agreement once
     its pages are made (their memory then serves the data files), with the same result."""
+    from accordi import build
+    from accordi.outputs import opendata
+
     content = generate(40, tmp_path / "content")
-    made, kinds = {}, {}
+    made, families = {}, {}
+    table_json = opendata._table_json
     for lasting in (True, False):
-        builder = SiteBuilder(Paths(content=content, output=tmp_path / "out"), AS_OF)
-        builder.lasting = lasting
-        changes = builder.update()
-        made[lasting] = changes.files
-        kinds[lasting] = {kind for kind, _ in builder.memo._values}
+        session = IncrementalSession(Paths(content=content, output=tmp_path / "out"),
+                                     lasting=lasting)
+        seen: set[str] = set()
+
+        def spy(name, ctx, session=session, seen=seen):
+            seen.update(owner[-1] for owner in session.fragments.values)
+            return table_json(name, ctx)
+
+        monkeypatch.setattr(opendata, "_table_json", spy)
+        files: dict[str, bytes] = {}
+        build.update(Job(session.paths, AS_OF), session, files.__setitem__)
+        made[lasting], families[lasting] = files, seen
     assert made[True] == made[False] and len(made[True]) > 80
-    assert {"agreement-item", "fragment:agreement_card"} <= kinds[True]
-    assert not {k for k in kinds[False] if k.startswith(("agreement-", "fragment:"))}
-    assert "data-rows" in kinds[False]  # the files' own values are kept while they are made
+    assert {"card", "data"} <= families[True]
+    assert "card" not in families[False] and "data" in families[False]
 
 
 def test_a_folder_listing_is_kept_until_an_entry_comes_goes_or_is_renamed(tmp_path,
                                                                           monkeypatch):
     import time
 
-    from accordi import content
+    from accordi.incremental import files
 
     folder = tmp_path / "agreements"
     folder.mkdir()
@@ -198,7 +210,7 @@ def test_a_folder_listing_is_kept_until_an_entry_comes_goes_or_is_renamed(tmp_pa
 
     assert names() == ["a.it.md"]
     assert cache.listing(folder) is not cache.listing(folder)  # just changed: not trusted
-    monkeypatch.setattr(content, "RACY", -1)  # as if every change were long past
+    monkeypatch.setattr(files, "RACY", -1)  # as if every change were long past
     kept = cache.listing(folder)
     assert cache.listing(folder) is kept
     (folder / "a.it.md").write_text("a, edited")  # the folder itself is as it was

@@ -18,13 +18,12 @@ import pytest
 from accordi.charts import geo
 from accordi.charts.map import world_map
 from accordi.charts.timeline import Axis, chronological, period, timeline
+from accordi.cli import load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.dates import PartialDate
 from accordi.i18n import strings
-from accordi.pipeline import load_site
 from accordi.routes import Router
-from accordi.views import Views
-from tests.conftest import FIXTURE, make_site
+from tests.conftest import FIXTURE, context, make_site, page_specs
 
 AS_OF = dt.date(2026, 1, 1)
 ROUTER = Router("/accordi/")
@@ -125,7 +124,7 @@ def test_the_land_path_is_small_and_stays_inside_the_frame():
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_one_linked_named_marker_per_city_west_to_east(real, lang):
-    svg = parse(world_map(real, ROUTER, lang))
+    svg = parse(world_map(context(real, ROUTER), lang))
     cities = sorted((p for p in real.partners.values() if p.kind == "city"),
                     key=lambda p: p.location[1])
     links = svg.findall(".//a")
@@ -144,7 +143,7 @@ def test_one_linked_named_marker_per_city_west_to_east(real, lang):
 
 
 def test_markers_sit_where_their_cities_are(real):
-    svg = parse(world_map(real, ROUTER, "en"))
+    svg = parse(world_map(context(real, ROUTER), "en"))
     frame = geo.land()[0]
     by_href = {a.get("href"): a.find("circle") for a in svg.findall(".//a")}
     riga, new_york = (by_href[ROUTER.url_for("partner", "en", x)] for x in ("riga", "new-york"))
@@ -154,7 +153,7 @@ def test_markers_sit_where_their_cities_are(real):
 
 
 def test_institutions_are_not_on_the_map_but_listed_beside_it(real):
-    specs = {(s.kind, s.lang): s for s in Views(real, ROUTER).all()}
+    specs = {(s.kind, s.lang): s for s in page_specs(real, ROUTER)}
     for kind in ("home", "partners"):
         for lang in ("it", "en"):
             context = specs[(kind, lang)].context
@@ -165,7 +164,7 @@ def test_institutions_are_not_on_the_map_but_listed_beside_it(real):
 
 def test_labels_do_not_overlap_each_other(real):
     """Chengdu and Guangzhou are close: their labels take different sides."""
-    svg = parse(world_map(real, ROUTER, "en"))
+    svg = parse(world_map(context(real, ROUTER), "en"))
     anchors = {a.find("text").text: (a.find("text").get("text-anchor"),
                                       a.find("text").get("dominant-baseline"))
                for a in svg.findall(".//a")}
@@ -176,7 +175,7 @@ def test_no_map_without_a_located_city(tmp_path):
     content = make_site(tmp_path, {"partners/lisbona.yaml": (
         FIXTURE / "partners/lisbona.yaml").read_text().replace("kind: city", "kind: institution")
         .replace("location: {lat: 38.7223, lon: -9.1393}\n", "")})
-    assert world_map(site_of(content), ROUTER, "it") is None
+    assert world_map(context(site_of(content), ROUTER), "it") is None
 
 
 # -- timeline ------------------------------------------------------------------------------
@@ -184,7 +183,7 @@ def test_no_map_without_a_located_city(tmp_path):
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_one_linked_named_bar_per_agreement_in_order_of_signing(real, lang):
-    chart = timeline(real.agreements.values(), real, ROUTER, lang)
+    chart = timeline(real.agreements.values(), context(real, ROUTER), lang)
     svg = parse(chart.svg)
     rows = svg.findall("a")
     ordered = sorted(real.agreements.values(), key=lambda a: (a.signed.earliest, a.id))
@@ -216,7 +215,7 @@ def segments(row: ET.Element) -> dict[str, list[tuple[float, float]]]:
 
 
 def test_a_year_only_date_is_drawn_across_its_year_never_as_1_january(fixture_site):
-    chart = timeline(fixture_site.agreements.values(), fixture_site, ROUTER, "en")
+    chart = timeline(fixture_site.agreements.values(), context(fixture_site, ROUTER), "en")
     rows = {r.get("href"): r for r in parse(chart.svg).findall("a")}
     row = rows[ROUTER.url_for("agreement", "en", "lisbona-2012")]  # signed: 2012
     axis = Axis(2012, AS_OF.year + 1)
@@ -266,7 +265,7 @@ def test_a_year_only_end_fades_across_its_year(tmp_path):
     site = site_of(content)
     a = site.agreements["lisbona-2012"]
     assert a.expires == PartialDate(2015)
-    chart = timeline([a], site, ROUTER, "it")
+    chart = timeline([a], context(site, ROUTER), "it")
     row = parse(chart.svg).find("a")
     axis = Axis(2012, AS_OF.year + 1)
     seg = segments(row)
@@ -290,19 +289,19 @@ def test_a_replaced_agreement_without_an_end_fades_until_its_successor(tmp_path)
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_each_partner_page_has_its_slice(real, lang):
-    specs = [s for s in Views(real, ROUTER).all() if s.kind == "partner" and s.lang == lang]
+    specs = [s for s in page_specs(real, ROUTER) if s.kind == "partner" and s.lang == lang]
     assert len(specs) == len(real.partners)
     for spec in specs:
         partner = real.partners[spec.id]
         rows = parse(spec.context["chart"].svg).findall("a")
+        mine = chronological(real.agreements[x] for x in partner.agreements)
         assert [r.get("href") for r in rows] == [
-            ROUTER.url_for("agreement", lang, a.id) for a in chronological(partner.agreements)]
-        assert [i["id"] for i in spec.context["agreements"]] == [
-            a.id for a in chronological(partner.agreements)]
+            ROUTER.url_for("agreement", lang, a.id) for a in mine]
+        assert [i["id"] for i in spec.context["agreements"]] == [a.id for a in mine]
 
 
 def test_the_timeline_page_exists_in_both_languages_with_its_twin(real):
-    specs = {s.lang: s for s in Views(real, ROUTER).all() if s.kind == "timeline"}
+    specs = {s.lang: s for s in page_specs(real, ROUTER) if s.kind == "timeline"}
     assert specs["it"].output == "it/cronologia/index.html"
     assert specs["en"].output == "en/timeline/index.html"
     assert specs["it"].alternates == specs["en"].alternates == {
@@ -314,7 +313,7 @@ def test_the_timeline_page_exists_in_both_languages_with_its_twin(real):
 
 
 def test_legend_names_every_status_drawn_and_each_kind_of_mark(fixture_site):
-    chart = timeline(fixture_site.agreements.values(), fixture_site, ROUTER, "en")
+    chart = timeline(fixture_site.agreements.values(), context(fixture_site, ROUTER), "en")
     legend = ET.fromstring(str(chart.legend))
     labels = ["".join(li.itertext()) for li in legend.findall("li")]
     en = strings("en")

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.siteserver import SiteServer
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     out = tmp_path_factory.mktemp("charts") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out),
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out),
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield server

@@ -161,7 +161,7 @@ def _yaml(path):
 
 
 def _front(path):
-    from accordi.content import split_front_matter
+    from accordi.sources import split_front_matter
     from accordi.yamlmarks import load
     front, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
     marked, _ = load(front)

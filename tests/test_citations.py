@@ -9,10 +9,11 @@ import re
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
+from accordi.converter import Renderer
 from accordi.dates import PartialDate
-from accordi.text import Renderer, self_link_label, split_body
+from accordi.text import self_link_label, split_body
 from tests.gates import axe_violations
 from tests.siteserver import SiteServer
 
@@ -88,7 +89,7 @@ def test_links_are_opt_in_and_marked_when_the_text_is_in_another_language():
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     out = tmp_path_factory.mktemp("cite") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out), AS_OF, base_url=PUBLIC)
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out), AS_OF, base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server
 

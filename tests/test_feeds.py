@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.routes import Router
 from tests.regen_golden import AS_OF, FIXTURE, build_fixture
@@ -26,8 +26,8 @@ def real(tmp_path_factory):
     """The real content, built as of REAL_AS_OF under a sub-path; with its model."""
     out = tmp_path_factory.mktemp("feeds-real") / "output"
     paths = Paths(content=PROJECT_ROOT / "content", output=out)
-    pipeline.build(paths, REAL_AS_OF, base_url=PUBLIC)
-    site, _ = pipeline.load_site(paths, REAL_AS_OF, PUBLIC)
+    build_once(paths, REAL_AS_OF, base_url=PUBLIC)
+    site, _ = load_site(paths, REAL_AS_OF, PUBLIC)
     return out, site
 
 
@@ -35,7 +35,7 @@ def real(tmp_path_factory):
 def fixture_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("feeds-fixture") / "output"
     build_fixture(out)
-    site, _ = pipeline.load_site(Paths(content=FIXTURE, output=out), AS_OF)
+    site, _ = load_site(Paths(content=FIXTURE, output=out), AS_OF)
     return out, site
 
 
@@ -88,8 +88,10 @@ def test_feeds_hold_the_right_agreements_newest_first(real):
     router = Router(site.settings.base_path, site.settings.origin)
     for lang in site.settings.languages:
         groups = [("feed", None, site.agreements.values())]
-        groups += [("partner_feed", p.id, p.agreements) for p in site.partners.values()]
-        groups += [("theme_feed", th.id, th.agreements) for th in site.themes.values()]
+        groups += [("partner_feed", p.id, [site.agreements[x] for x in p.agreements])
+                   for p in site.partners.values()]
+        groups += [("theme_feed", th.id, [site.agreements[x] for x in th.agreements])
+                   for th in site.themes.values()]
         for kind, rid, agreements in groups:
             d = parse(out / router.output_path(kind, lang, rid))
             expected = {router.absolute_url("agreement", lang, a.id) for a in agreements}

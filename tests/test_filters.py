@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import PROJECT_ROOT, Paths
 from tests.gates import axe_violations
 from tests.siteserver import SiteServer
@@ -22,8 +22,8 @@ INDEX = {"it": "it/accordi/", "en": "en/agreements/"}
 def served(tmp_path_factory):
     paths = Paths(content=PROJECT_ROOT / "content",
                   output=tmp_path_factory.mktemp("filters") / "output")
-    pipeline.build(paths, AS_OF, base_url=PUBLIC)
-    site, _ = pipeline.load_site(paths, AS_OF)
+    build_once(paths, AS_OF, base_url=PUBLIC)
+    site, _ = load_site(paths, AS_OF)
     with SiteServer(paths.output, prefix="/accordi/") as server:
         yield site, server
 

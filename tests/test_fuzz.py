@@ -22,17 +22,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accordi import outputs, pipeline, schema
+from accordi import schema
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
-from accordi.content import Source, pack
+from accordi.converter import INLINE_PATTERNS, Renderer
 from accordi.errors import ContentFailure
-from accordi.model import Body
-from accordi.render import PageRenderer
-from accordi.routes import Router
-from accordi.text import INLINE_PATTERNS, Renderer, TextTooDeep, split_body
-from accordi.views import Views
+from accordi.records import Body
+from accordi.sources import source
+from accordi.text import TextTooDeep, split_body
 from accordi.yamlmarks import Marked
-from tests.conftest import FIGURES, FIXTURE
+from tests.conftest import FIGURES, FIXTURE, render_all
 
 # A fixed count, so that every run tries the same examples; ACCORDI_FUZZ_EXAMPLES explores more.
 EXAMPLES = int(os.environ.get("ACCORDI_FUZZ_EXAMPLES", "200"))
@@ -73,7 +72,7 @@ def build(content: Path, output: Path, files: dict[str, bytes], test: str) -> No
         for rel, data in files.items():
             (content / rel).write_bytes(data)
         RUNS[test] += 1
-        site, errors = pipeline.load_site(Paths(content=content, output=output), AS_OF)
+        site, errors = load_site(Paths(content=content, output=output), AS_OF)
         if site is None:
             RUNS[f"{test}.refused"] += 1
             failed = [e for e in errors.errors if e.severity == "error"]
@@ -89,17 +88,6 @@ def build(content: Path, output: Path, files: dict[str, bytes], test: str) -> No
     finally:
         for rel, data in saved.items():
             (content / rel).write_bytes(data)
-
-
-def render_all(site) -> dict[str, str]:
-    """Every page and extra file of a loaded site, rendered in memory (publishing is tested
-    on its own: it does not depend on what the content says)."""
-    router = Router(site.settings.base_path, site.settings.origin)
-    renderer = PageRenderer(site, router, Paths(FIXTURE, FIXTURE).templates)
-    pages = {spec.output: renderer.render(spec) for spec in Views(site, router).all()}
-    pages.update({f.path: f.data.decode("utf-8", "replace") for f in outputs.all_files(site,
-                                                                                        router)})
-    return pages
 
 
 # -- strategies --------------------------------------------------------------------------
@@ -279,7 +267,7 @@ def test_deep_nesting_is_a_content_error(tree):
         (content / AGREEMENT).write_text(f"---\n{yaml_text}\n---\n{body}\n", encoding="utf-8")
         try:
             with pytest.raises(ContentFailure) as exc:
-                pipeline.build(Paths(content=content, output=output), AS_OF)
+                build_once(Paths(content=content, output=output), AS_OF)
         finally:
             (content / AGREEMENT).write_text(original, encoding="utf-8")
         report = exc.value.collector.report()
@@ -347,11 +335,15 @@ def _split_by_joining(body: str) -> tuple[str, str]:
 @given(body=st.one_of(markdown, st.lists(st.sampled_from(
     ["## Art. 1", "testo", "", "  ", "\t", "```", "## dentro", "~~~", "\u2003", "\r"]),
     max_size=12).map("\n".join)))
-def test_a_body_splits_where_its_first_heading_is(body):
-    """Summary and text are read out of the body by offsets (of its characters, and of its
-    UTF-8 bytes, packed as a parsed file holds it): the same parts as joining its lines."""
+def test_a_body_splits_where_its_first_heading_is(body, tmp_path_factory):
+    """Summary and text are read out of the body by offsets (of its characters, and of the
+    body read again from its file, as a page shows it): the same parts as joining its
+    lines."""
     expected = _split_by_joining(body)
     assert split_body(body) == expected
-    held = Body.of("it", Source(Path("x.it.md"), Marked({}, {}), pack(body)))
-    assert (held.summary, held.text) == expected
+    path = tmp_path_factory.mktemp("body") / "x.it.md"
+    path.write_bytes(f"---\ntitle: x\n---\n{body}".encode())
+    parts = path.read_text(encoding="utf-8-sig").split("---\n", 2)[2]
+    held = Body("it", source(path, Marked({}, {}), parts, 4))
+    assert (held.summary, held.text) == _split_by_joining(parts)
     RUNS["split"] += 1

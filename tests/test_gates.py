@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.gates import axe_violations, vnu_messages
 from tests.siteserver import SiteServer
@@ -27,7 +27,7 @@ AGREEMENT = "it/accordi/milano-cciaa-2021/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("gates") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out),
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out),
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from accordi.cli import load_site
 from accordi.config import Paths
 from accordi.i18n import strings
-from accordi.pipeline import load_site
 from tests.regen_golden import AS_OF, FIXTURE, GOLDEN, build_fixture, html_files
 
 ORIGIN = "https://example.org"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from accordi import history as history_module
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import Paths
 from accordi.history import parse_log, read_history
 
@@ -89,7 +89,7 @@ def test_one_git_log_gives_every_records_history(repo, monkeypatch):
 
 
 def build(content: Path, out: Path) -> Path:
-    pipeline.build(Paths(content=content, output=out), AS_OF)
+    build_once(Paths(content=content, output=out), AS_OF)
     return out
 
 

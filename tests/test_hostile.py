@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from accordi import pipeline
+from accordi.bodychecks import link_problems
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
+from accordi.converter import Renderer
 from accordi.links import embed_problem, link_problem
-from accordi.text import Renderer, link_problems
 from tests.browser import launch
 from tests.conftest import FIGURES
 from tests.hostile import (
@@ -87,7 +88,7 @@ def hostile_site(tmp_path_factory):
     content = tmp / "hostile"  # a copy: the build records its addresses beside the content
     shutil.copytree(HOSTILE_SITE, content)
     out = tmp / "output"
-    report = pipeline.build(Paths(content=content, output=out), AS_OF)
+    report = build_once(Paths(content=content, output=out), AS_OF)
     assert [w for w in report.warnings if "note: recorded" not in w] == []
     return out
 
@@ -276,7 +277,7 @@ def test_unsafe_urls_in_yaml_fields_are_refused(url, tmp_path, write_site):
     site["licence"]["url"] = url
     (content / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True),
                                        encoding="utf-8")
-    _, errors = pipeline.load_site(Paths(content=content, output=tmp_path / "out"), AS_OF)
+    _, errors = load_site(Paths(content=content, output=tmp_path / "out"), AS_OF)
     fields = {(e.path, e.field) for e in errors.errors if e.severity == "error"}
     assert {("content/agreements/ateneo-2021.it.md", "sources.0.url"),
             ("content/agreements/ateneo-2021.it.md", "acts.0.url"),

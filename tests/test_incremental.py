@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from accordi import deps, pipeline
+from accordi.cli import build_once
 from accordi.config import Paths
-from accordi.incremental import Changes, SiteBuilder
-from accordi.serve import write_changes
+from accordi.incremental.digests import Values
 from tests.conftest import make_site
+from tests.live import Changes, LiveBuilder
 
 AS_OF = dt.date(2024, 1, 15)
 
@@ -44,16 +44,15 @@ def bump(path: Path) -> None:
 def live(tmp_path):
     content = make_site(tmp_path)
     preview = tmp_path / "preview"
-    builder = SiteBuilder(Paths(content=content, output=preview), AS_OF)
+    builder = LiveBuilder(Paths(content=content, output=preview), AS_OF)
     first = builder.update()
     assert first.ok
-    write_changes(preview, first)
     return content, preview, builder
 
 
 def same_as_full_build(content: Path, preview: Path, tmp_path: Path) -> None:
     full = tmp_path / "full"
-    pipeline.build(Paths(content=content, output=full), AS_OF)
+    build_once(Paths(content=content, output=full), AS_OF)
     assert tree(preview) == tree(full)
 
 
@@ -84,7 +83,6 @@ def test_an_edit_gives_the_same_site_as_a_full_build(live, tmp_path, name):
     changes = builder.update()
     assert changes.ok, changes.errors.report()
     assert changes.files or changes.removed
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -118,8 +116,7 @@ def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
     def update() -> Changes:
         changes = builder.update(first=set() if deferred else None)
         if changes.ok:
-            write_changes(preview, changes)
-            write_changes(preview, builder.finish())
+            builder.finish()
             assert not builder.unfinished
         return changes
 
@@ -163,25 +160,33 @@ def test_a_title_edit_renders_the_pages_that_list_it(live):
     assert changes.rendered < 34
 
 
-def test_a_wording_edit_looks_only_at_the_pages_that_show_it(live, monkeypatch):
-    """Not only rendered: the other pages' fingerprints are not even worked out again."""
-    from accordi import incremental
-
+def test_a_title_edit_makes_only_the_outputs_that_show_it(live):
+    """Not only rendered: an output that does not show the title is not even made."""
     content, _, builder = live
-    looked: list[str] = []
-    fingerprint = incremental._page_fingerprint
-    monkeypatch.setattr(incremental, "_page_fingerprint", lambda views, fp, key, *a: (
-        looked.append(views.output_of(key)) or fingerprint(views, fp, key, *a)))
     EDITS["title"](content)
     changes = builder.update()
     assert changes.patched
     assert {"it/accordi/lisbona-2021/index.html", "en/agreements/lisbona-2021/index.html",
-            "it/accordi/index.html", "it/partner/lisbona/index.html"} <= set(looked)
+            "it/accordi/index.html", "it/partner/lisbona/index.html"} <= changes.made
     unrelated = {"it/partner/ateneo-esempio/index.html", "en/partners/ateneo-esempio/index.html",
                  "it/accordi/ateneo-2019/index.html", "en/agreements/ateneo-2019/index.html",
                  "it/accordi/ateneo-2021/index.html", "en/about/index.html"}
-    assert unrelated <= builder._pages.keys() and not unrelated & set(looked)
-    assert len(looked) < len(builder._pages)
+    assert unrelated <= builder.published.keys() and not unrelated & changes.made
+    assert not {"data/agreements/ateneo-2019.json", "data/README.txt"} & changes.made
+
+
+def test_what_outputs_read_is_recorded_as_it_is_now(live):
+    """After any edit, the digests the builder keeps of what outputs read are those of the
+    site as it is: the patched records' were taken again, and the others still hold."""
+    content, _, builder = live
+    for name in ("title", "body", "partner", "theme", "dates"):
+        EDITS[name](content)
+        assert builder.update().ok
+        session = builder.session
+        fresh = Values(session.site if hasattr(session, "site") else session.last.site,
+                       session.git)
+        for key, digests in session.ledger.digests.items():
+            assert fresh.digests(key, digests) == digests, (name, key)
 
 
 def test_nothing_changed_renders_nothing(live):
@@ -205,7 +210,6 @@ def test_a_broken_edit_keeps_the_last_good_build_and_recovers(live, tmp_path):
     bump(path)
     changes = builder.update()
     assert changes.ok
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -219,8 +223,8 @@ def test_template_and_asset_edits_are_picked_up(tmp_path):
     shutil.copytree(PROJECT_ROOT / "assets", assets)
     paths = Paths(content=content, output=tmp_path / "preview", templates=templates,
                   assets=assets)
-    builder = SiteBuilder(paths, AS_OF)
-    write_changes(paths.output, builder.update())
+    builder = LiveBuilder(paths, AS_OF)
+    builder.update()
     edit(templates / "base.html", "<body>", "<body class=\"edited\">")
     (assets / "css" / "site.css").write_text("body { color: #000; }\n")
     bump(assets / "css" / "site.css")
@@ -238,28 +242,29 @@ def test_a_text_edit_remakes_only_its_pages_and_matches_a_full_build(live, tmp_p
                            ("lisbona-2021.it.md", "hanno sottoscritto", "hanno firmato")):
         edit(content / "agreements" / name, old, new)
         changes = builder.update()
-        assert changes.ok and changes.text_only and changes.rendered == 2
+        assert changes.ok and changes.patched and changes.rendered == 2
         lang = name.split(".")[1]
         changed = sorted(changes.files)
         assert changed == [f"{lang}/{'accordi' if lang == 'it' else 'agreements'}/"
                            "lisbona-2021/index.html"], changed
-        write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["title", "dates", "partner", "theme", "page",
-                                  "translation-removed"])
-def test_an_edit_beyond_the_text_takes_the_full_way(live, tmp_path, name):
+@pytest.mark.parametrize("name, patched", [
+    ("title", True), ("partner", True), ("theme", True), ("page", True), ("dates", False),
+    ("partners", False), ("themes", False), ("extends", False), ("translation-removed", False)])
+def test_an_edit_of_one_record_patches_the_site_and_one_beyond_loads_it(live, tmp_path, name,
+                                                                     patched):
+    """Fields only their record shows (texts, titles, names, notes) are changed in the last
+    site; fields other records follow from (dates, relations, ids) make it loaded again."""
     content, preview, builder = live
     edit(content / "agreements/ateneo-2021.it.md", "Il protocollo proroga",
          "Questo protocollo proroga")
     changes = builder.update()
-    assert changes.text_only  # the live builder is on the fast path...
-    write_changes(preview, changes)
+    assert changes.patched
     EDITS[name](content)
     changes = builder.update()
-    assert changes.ok and not changes.text_only  # ...and leaves it when more changed
-    write_changes(preview, changes)
+    assert changes.ok and changes.patched == patched
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -270,6 +275,8 @@ WORDING_EDITS = {
                        'title: "Intesa di'),  # with the text edit below
     "English title": ("lisbona-2021.en.md", "City of Lisbon", "City of Lisboa"),
     "translator's note": ("lisbona-2021.en.md", "Unofficial courtesy", "Courtesy"),
+    "translator's note removed": ("lisbona-2021.en.md", "translator_note: ",
+                                  "# translator_note: "),
     # shown on the page of the agreement that extends it
     "title of an extended one": ("ateneo-2019.it.md", "Ateneo di Esempio (2019)",
                                  "Ateneo di Esempio, 2019"),
@@ -284,18 +291,14 @@ def test_a_wording_edit_reuses_the_last_site_and_matches_a_full_build(live, tmp_
     if name == "title and text":
         edit(content / "agreements" / file, "hanno firmato", "hanno sottoscritto")
     changes = builder.update()
-    assert changes.ok and changes.patched and not changes.text_only
-    # Only the edited records were digested again: the rest must agree with a fresh look.
-    assert builder._last.fp == deps.fingerprints(builder._last.site)
+    assert changes.ok and changes.patched
     if name == "title of an extended one":
         assert "it/accordi/ateneo-2021/index.html" in changes.files
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
     # The next edit works from the reused site: it must still be the one a build would give.
     EDITS["dates"](content)
     changes = builder.update()
     assert changes.ok and not changes.patched
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path / "again")
 
 
@@ -303,14 +306,12 @@ def test_a_wording_edit_reuses_the_last_site_and_matches_a_full_build(live, tmp_
     ("lisbona-2021.it.md", "duration: P3Y", "duration: P1Y"),                   # a fact
     ("lisbona-2021.it.md", "themes: [cultura, turismo]", "themes: [cultura]"),  # a relation
     ("lisbona-2021.it.md", "signed: 2021-03-15", "signed: 2021-03-16"),  # orders the lists
-    ("lisbona-2021.en.md", "translator_note: ", "# translator_note: "),  # a field removed
 ])
 def test_an_edit_beyond_the_wording_builds_the_site_again(live, tmp_path, file, old, new):
     content, preview, builder = live
     edit(content / "agreements" / file, old, new)
     changes = builder.update()
     assert changes.ok and not changes.patched, changes.errors.report()
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -319,13 +320,12 @@ def test_a_mistake_in_a_text_is_reported_and_its_fix_is_seen(live, tmp_path):
     page = content / "agreements/lisbona-2021.it.md"
     edit(page, "hanno firmato", "hanno [firmato](javascript:alert(1))")
     changes = builder.update()
-    assert not changes.ok and not changes.text_only
+    assert not changes.ok
     assert "lisbona-2021.it.md" in changes.errors.report() and "javascript:" in (
         changes.errors.report())
     edit(page, "[firmato](javascript:alert(1))", "firmato")
     changes = builder.update()
     assert changes.ok
-    write_changes(preview, changes)
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -391,9 +391,8 @@ def test_any_sequence_of_edits_gives_the_site_of_a_full_build(live, tmp_path, se
         SEQUENCE_EDITS[name](content)
         changes = builder.update()
         assert changes.ok, (name, changes.errors.report())
-        write_changes(preview, changes)
         full = tmp_path / f"full-{step}"
-        pipeline.build(Paths(content=content, output=full), AS_OF)
+        build_once(Paths(content=content, output=full), AS_OF)
         assert tree(preview) == tree(full), f"step {step}: {name}"
 
 
@@ -413,12 +412,11 @@ def test_pages_left_for_later_are_made_as_a_full_build_would(live, tmp_path, see
         SEQUENCE_EDITS[name](content)
         changes = builder.update(first=opened)
         assert changes.ok, (name, changes.errors.report())
-        write_changes(preview, changes)
         assert not opened & builder.pending.keys()
         assert not any(p.startswith(("it/accordi/", "en/agreements/")) and p.count("/") == 3
                        for p in builder.pending)  # an agreement's page never waits
         full = tmp_path / f"full-{step}"
-        pipeline.build(Paths(content=content, output=full), AS_OF)
+        build_once(Paths(content=content, output=full), AS_OF)
         expected = tree(full)
         for rel in set(opened) | (set(changes.files) & expected.keys()):
             assert (preview / rel).read_bytes() == expected[rel], (step, name, rel)
@@ -426,14 +424,13 @@ def test_pages_left_for_later_are_made_as_a_full_build_would(live, tmp_path, see
         some |= set(rng.sample(sorted(p for p in expected if not p.endswith(".html")), 3))
         later = builder.finish(paths=some)
         assert later.ok and not some & builder.pending.keys()
-        write_changes(preview, later)
         for rel in some & expected.keys():
             assert (preview / rel).read_bytes() == expected[rel], (step, name, rel)
         if rng.random() < 0.5:  # the next edit may come before the rest is made
-            write_changes(preview, builder.finish())
+            builder.finish()
             assert builder.pending == {}
             assert tree(preview) == tree(full), f"step {step}: {name}"
-    write_changes(preview, builder.finish())
+    builder.finish()
     same_as_full_build(content, preview, tmp_path)
 
 
@@ -445,20 +442,17 @@ def test_a_title_edit_makes_its_pages_at_once_and_the_lists_after(live, tmp_path
     assert {p for p in changes.files if p.endswith(".html")} == {
         "it/accordi/lisbona-2021/index.html", "en/agreements/lisbona-2021/index.html"}
     assert {"it/accordi/index.html", "it/partner/lisbona/index.html"} <= builder.pending.keys()
-    assert not any(p.startswith("data/") for p in builder.pending)  # not even listed yet
-    assert builder.waiting({"data/agreements.csv", "sitemap.xml"}) == {
-        "data/agreements.csv", "sitemap.xml"}  # asked for: they are listed, and wait
+    # The data files that show titles wait too; the sitemap shows none: it is current.
+    assert builder.waiting({"data/agreements.csv", "sitemap.xml"}) == {"data/agreements.csv"}
     assert "data/agreements/lisbona-2021.json" in builder.pending
-    write_changes(preview, changes)
     before = (preview / "it/accordi/index.html").read_bytes()
     assert b"Intesa di" not in before  # the previous list stands meanwhile
     waiting = len(builder.pending)
-    write_changes(preview, builder.finish(until=0.0))  # out of time: one, and no more
+    builder.finish(until=0.0)  # out of time: one, and no more
     assert len(builder.pending) == waiting - 1
     later = builder.finish()
     assert later.rendered >= 5 and "it/accordi/index.html" in later.files
     assert b"Intesa di" in later.files["it/accordi/index.html"]
-    write_changes(preview, later)
     same_as_full_build(content, preview, tmp_path)
     again = builder.update(first=set())  # nothing changed since: nothing is made
     assert again.rendered == 0 and not again.files
@@ -471,22 +465,24 @@ def test_the_stored_list_of_published_files_follows_every_edit(tmp_path):
     is always what was published, for the next server or build to start from."""
     import random
 
-    from accordi.cache import BuildCache
-    from accordi.serve import finish, refresh
+    from accordi.incremental.store import Store
 
     content = make_site(tmp_path)
     paths = Paths(content=content, output=tmp_path / "preview", cache=tmp_path / "cache")
-    builder = SiteBuilder(paths, AS_OF, store=BuildCache(paths.cache))
+    builder = LiveBuilder(paths, AS_OF)
 
     def stored() -> dict:
-        other = BuildCache(paths.cache)  # another process's view of it
+        other = Store(paths.cache)  # another process's view of it
         try:
-            return other.manifest(str(paths.output.absolute()))
+            return other.files(str(paths.output))
         finally:
             other.close()
 
-    refresh(builder, paths.output)
-    assert stored() == builder.published and len(builder.published) > 50
+    def published() -> dict:
+        return {p: tuple(r) for p, r in builder.published.items()}
+
+    assert builder.update().ok
+    assert stored() == published() and len(builder.published) > 50
     rng = random.Random(7)
     steps = [rng.choice(sorted(SEQUENCE_EDITS)) for _ in range(5)]
     for step in [*steps, "new agreement", "removal"]:
@@ -497,11 +493,11 @@ def test_the_stored_list_of_published_files_follows_every_edit(tmp_path):
             mark_removed(content, "lisbona-2024")
         else:
             SEQUENCE_EDITS[step](content)
-        assert refresh(builder, paths.output, first=set()).ok
-        assert stored() == builder.published, step
-        finish(builder, paths.output, until=0.0)  # one file, then the rest
-        assert stored() == builder.published, step
-        finish(builder, paths.output)
-        assert stored() == builder.published, step
+        assert builder.update(first=set()).ok
+        assert stored() == published(), step
+        builder.finish(until=0.0)  # one file, then the rest
+        assert stored() == published(), step
+        builder.finish()
+        assert stored() == published(), step
     assert "data/agreements/lisbona-2024.json" not in stored()
     same_as_full_build(content, paths.output, tmp_path)

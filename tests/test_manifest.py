@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from accordi.manifest import HEADER, MANIFEST
+from accordi.published import HEADER, MANIFEST
 from tests.gates import axe_violations, vnu_messages
 from tests.siteserver import SiteServer
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.i18n import strings
 from tests.browser import launch
@@ -34,8 +34,8 @@ SEARCH_PAGES = {"it/cerca/index.html", "en/search/index.html"}
 def real(tmp_path_factory):
     out = tmp_path_factory.mktemp("meta") / "output"
     paths = Paths(content=PROJECT_ROOT / "content", output=out)
-    pipeline.build(paths, AS_OF, base_url=PUBLIC)
-    site, _ = pipeline.load_site(paths, AS_OF, PUBLIC)
+    build_once(paths, AS_OF, base_url=PUBLIC)
+    site, _ = load_site(paths, AS_OF, PUBLIC)
     return out, site
 
 
@@ -138,7 +138,7 @@ def test_json_ld_cannot_be_closed_by_content(tmp_path, write_site):
     hostile = 'Agreement </script><script>alert(1)</script> & "more"'
     src.write_text(_retitle(src.read_text(encoding="utf-8"), hostile), encoding="utf-8")
     out = tmp_path / "output"
-    pipeline.build(Paths(content=content, output=out), AS_OF)
+    build_once(Paths(content=content, output=out), AS_OF)
     text = (out / "en/agreements/lisbona-2021/index.html").read_text(encoding="utf-8")
     (record,) = ld_json(text)
     assert record["name"] == hostile

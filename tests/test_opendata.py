@@ -14,11 +14,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.i18n import strings
 from accordi.outputs.tables import LIST_SEPARATOR, describe, tables
-from accordi.views import sql_example
+from accordi.pages.lists import sql_example
 from tests.regen_golden import AS_OF, build_fixture
 from tests.test_golden import Page
 
@@ -31,8 +31,8 @@ LANGS = ("it", "en")
 def real(tmp_path_factory):
     out = tmp_path_factory.mktemp("data-real") / "output"
     paths = Paths(content=PROJECT_ROOT / "content", output=out)
-    pipeline.build(paths, REAL_AS_OF, base_url=PUBLIC)
-    site, _ = pipeline.load_site(paths, REAL_AS_OF, PUBLIC)
+    build_once(paths, REAL_AS_OF, base_url=PUBLIC)
+    site, _ = load_site(paths, REAL_AS_OF, PUBLIC)
     return out, site
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
 from accordi.publish import PublishError, Staging
 from accordi.routes import Router
@@ -28,7 +28,7 @@ HOSTILE_IDS = ["..", "../x", "a/b", "a\\b", "/etc", "x\n", "\u2024\u2024", "\uff
 
 
 def errors_of(content: Path) -> list:
-    site, errors = pipeline.load_site(Paths(content=content, output=content.parent / "out"),
+    site, errors = load_site(Paths(content=content, output=content.parent / "out"),
                                       AS_OF)
     assert site is None, "the content should have been refused"
     return [e for e in errors.errors if e.severity == "error"]
@@ -138,7 +138,7 @@ def test_a_document_link_inside_the_folder_is_published_as_a_file(tmp_path, writ
     (content / "documents" / "copia.pdf").symlink_to(content / "documents" /
                                                      "accordo-lisbona.pdf")
     output = tmp_path / "output"
-    pipeline.build(Paths(content=content, output=output), AS_OF)
+    build_once(Paths(content=content, output=output), AS_OF)
     published = output / "documents" / "copia.pdf"
     assert published.is_file() and not published.is_symlink()
     assert published.read_bytes() == (content / "documents" / "accordo-lisbona.pdf").read_bytes()
@@ -190,7 +190,7 @@ def test_an_output_symlink_is_published_where_it_leads(tmp_path, write_site):
     (real / "old.html").write_text("old")
     link = tmp_path / "output"
     link.symlink_to(real, target_is_directory=True)
-    pipeline.build(Paths(content=content, output=link), AS_OF)
+    build_once(Paths(content=content, output=link), AS_OF)
     assert link.is_symlink() and Path(os.readlink(link)) == real
     assert (real / "index.html").is_file() and not (real / "old.html").exists()
     assert sorted(p.name for p in real.parent.iterdir()) == ["site"]  # no leftovers there

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.search import UNUSED
 from tests.gates import axe_violations
@@ -26,7 +26,7 @@ AGREEMENT = {"it": "it/accordi/{}/", "en": "en/agreements/{}/"}
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     out = tmp_path_factory.mktemp("search") / "output"
-    report = pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out),
+    report = build_once(Paths(content=PROJECT_ROOT / "content", output=out),
                             dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server, report
@@ -51,7 +51,7 @@ def test_the_build_indexes_each_language_and_only_records(served):
     pages = {lang: info["page_count"] for lang, info in entry["languages"].items()}
     # 7 agreements, 5 partners, the themes and 3 pages, in each language; no index page,
     # no home, no search page, no 404.
-    site, _ = pipeline.load_site(Paths(content=PROJECT_ROOT / "content", output=out),
+    site, _ = load_site(Paths(content=PROJECT_ROOT / "content", output=out),
                                  dt.date(2026, 1, 1))
     expected = len(site.agreements) + len(site.partners) + len(site.themes) + len(site.pages)
     assert pages == {"it": expected, "en": expected}

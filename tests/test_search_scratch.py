@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline, search
+from accordi import search
+from accordi.cli import build_once
 from accordi.config import Paths
 from bench.generate import generate
 
@@ -25,7 +26,7 @@ AS_OF = dt.date(2026, 1, 1)
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("scratch")
     content = generate(12, root / "content")
-    pipeline.build(Paths(content=content, output=root / "site"), AS_OF, history=False)
+    build_once(Paths(content=content, output=root / "site"), AS_OF, history=False)
     return root / "site"
 
 

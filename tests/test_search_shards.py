@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline, search
+from accordi import search
+from accordi.build import Report
+from accordi.cli import build_once
 from accordi.config import Paths
 from bench.generate import generate
 from tests.siteserver import SiteServer
@@ -24,11 +26,11 @@ SMALL = 40  # record pages per shard in these tests
 
 
 def _build(content: Path, output: Path, monkeypatch, size: int | None,
-           cache: Path | None = None) -> pipeline.BuildReport:
+           cache: Path | None = None) -> Report:
     with monkeypatch.context() as m:
         if size:
             m.setattr(search, "SHARD_PAGES", size)
-        return pipeline.build(Paths(content=content, output=output, cache=cache), AS_OF,
+        return build_once(Paths(content=content, output=output, cache=cache), AS_OF,
                               workers=2, history=False)
 
 

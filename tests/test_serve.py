@@ -224,13 +224,13 @@ def test_lists_follow_an_edit_on_request_and_by_themselves(server):
 
 def test_a_page_left_for_later_is_made_when_asked_for(tmp_path):
     from accordi.config import Paths
-    from accordi.incremental import SiteBuilder
     from accordi.serve import Preview
+    from tests.live import LiveBuilder
     from tests.test_incremental import AS_OF
 
     content = make_site(tmp_path)
-    builder = SiteBuilder(Paths(content=content, output=tmp_path / "preview"), AS_OF)
-    app = Preview(builder, tmp_path / "preview", log=lambda m: None)
+    builder = LiveBuilder(Paths(content=content, output=tmp_path / "preview"), AS_OF)
+    app = Preview(builder.live, log=lambda m: None)
     app.rebuild()
 
     def get(path: str) -> bytes:
@@ -282,8 +282,8 @@ def test_the_index_made_in_place_is_the_one_made_afresh(tmp_path, monkeypatch):
     stale is left behind."""
     from accordi import search
     from accordi.config import Paths
-    from accordi.incremental import SiteBuilder
     from accordi.serve import Preview
+    from tests.live import LiveBuilder
     from tests.test_incremental import AS_OF
 
     def tree(root: Path) -> dict[str, bytes]:
@@ -292,8 +292,8 @@ def test_the_index_made_in_place_is_the_one_made_afresh(tmp_path, monkeypatch):
 
     content = make_site(tmp_path)
     preview = tmp_path / "preview"
-    builder = SiteBuilder(Paths(content=content, output=preview), AS_OF)
-    app = Preview(builder, preview, log=lambda m: None)
+    builder = LiveBuilder(Paths(content=content, output=preview), AS_OF)
+    app = Preview(builder.live, log=lambda m: None)
     path = content / "agreements/lisbona-2021.it.md"
     counts = []
     for size, old, new in [(None, None, None), (4, "hanno firmato", "hanno siglato"),
@@ -305,16 +305,14 @@ def test_the_index_made_in_place_is_the_one_made_afresh(tmp_path, monkeypatch):
         while app.finish_some(budget=1):
             pass
         assert app.index_search()
-        pages = {s.folder for s in search.plan({p: builder.published[p][1]
-                                                for p in builder.searchable})}
+        pages = {s.folder for s in search.plan(builder.live.searchable())}
         assert set(app.indexed) == pages
         counts.append(len(pages))
         afresh = tmp_path / f"afresh-{size}"
-        for rel in builder.searchable:
+        for rel in builder.live.searchable():
             (afresh / rel).parent.mkdir(parents=True, exist_ok=True)
             (afresh / rel).write_bytes((preview / rel).read_bytes())
-        search.update_in_place(afresh, search.plan({p: builder.published[p][1]
-                                                    for p in builder.searchable}), {})
+        search.update_in_place(afresh, search.plan(builder.live.searchable()), {})
         assert tree(preview) == tree(afresh)
     assert counts[0] == 1 and counts[1] > counts[2] > 1, counts  # shards added, then removed
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.crawl import crawl
 from tests.siteserver import SiteServer
@@ -18,7 +18,7 @@ PUBLIC = "https://example.org/accordi/"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out),
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out),
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
         yield out, server

@@ -9,7 +9,7 @@ from urllib.robotparser import RobotFileParser
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.test_golden import Page
 
@@ -22,7 +22,7 @@ SEARCH_PAGES = {"it/cerca/index.html", "en/search/index.html"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("sitemap") / "output"
-    pipeline.build(Paths(content=PROJECT_ROOT / "content", output=out),
+    build_once(Paths(content=PROJECT_ROOT / "content", output=out),
                    dt.date(2026, 1, 1), base_url=PUBLIC)
     return out
 

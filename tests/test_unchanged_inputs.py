@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from accordi import inputs, pipeline
+from accordi import build
+from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
-from accordi.incremental import SiteBuilder
+from accordi.incremental import inputs
 from tests.conftest import make_site
 from tests.test_build_cache import tree
 from tests.test_history import commit, git
@@ -42,9 +43,9 @@ def stamps(root: Path) -> dict[str, tuple[int, int]]:
 
 def test_nothing_changed_so_nothing_is_read_or_written(tmp_path, monkeypatch):
     paths = _paths(tmp_path, make_site(tmp_path))
-    first = pipeline.build(paths, AS_OF, URL)
+    first = build_once(paths, AS_OF, URL)
     before = stamps(paths.output)
-    again = pipeline.build(paths, AS_OF, URL)
+    again = build_once(paths, AS_OF, URL)
     assert not first.inputs_unchanged and again.inputs_unchanged
     assert again.warnings == first.warnings
     assert again.pages == 0 and again.files == first.files and again.search == first.search
@@ -53,8 +54,8 @@ def test_nothing_changed_so_nothing_is_read_or_written(tmp_path, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("the content was read")
 
-    monkeypatch.setattr(SiteBuilder, "update", no_reading)
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged
+    monkeypatch.setattr(build, "update", no_reading)
+    assert build_once(paths, AS_OF, URL).inputs_unchanged
 
 
 def _touch(paths: Paths) -> None:
@@ -75,7 +76,7 @@ def _same_size_and_times(target: Path, old: str, new: str) -> dict:
 
 def test_files_only_touched_are_found_unchanged_by_their_bytes(tmp_path, monkeypatch):
     paths = _paths(tmp_path, make_site(tmp_path))
-    pipeline.build(paths, AS_OF, URL)
+    build_once(paths, AS_OF, URL)
     before = stamps(paths.output)
     for path in paths.content.rglob("*"):
         os.utime(path)
@@ -84,12 +85,12 @@ def test_files_only_touched_are_found_unchanged_by_their_bytes(tmp_path, monkeyp
     def no_reading(*args, **kwargs):
         raise AssertionError("the content was read")
 
-    monkeypatch.setattr(SiteBuilder, "update", no_reading)
+    monkeypatch.setattr(build, "update", no_reading)
     read = []
     digest = inputs.content_digest
     monkeypatch.setattr(inputs, "content_digest", lambda *a: read.append(1) or digest(*a))
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged and read == [1]
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged and read == [1]  # by stamps
+    assert build_once(paths, AS_OF, URL).inputs_unchanged and read == [1]
+    assert build_once(paths, AS_OF, URL).inputs_unchanged and read == [1]  # by stamps
     assert stamps(paths.output) == before
 
 
@@ -131,16 +132,16 @@ CHANGES = {
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_any_change_takes_the_full_way_to_a_fresh_result(tmp_path, change):
     paths = _paths(tmp_path, make_site(tmp_path))
-    pipeline.build(paths, AS_OF, URL)
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged
+    build_once(paths, AS_OF, URL)
+    assert build_once(paths, AS_OF, URL).inputs_unchanged
     options = {"as_of": AS_OF, "base_url": URL} | change(paths)
-    report = pipeline.build(paths, **options)
+    report = build_once(paths, **options)
     assert not report.inputs_unchanged
     fresh = tmp_path / "fresh"
-    pipeline.build(Paths(content=paths.content, output=fresh, templates=paths.templates,
+    build_once(Paths(content=paths.content, output=fresh, templates=paths.templates,
                          assets=paths.assets), **options)
     assert tree(paths.output) == tree(fresh)
-    assert pipeline.build(paths, **options).inputs_unchanged  # and then it settles
+    assert build_once(paths, **options).inputs_unchanged  # and then it settles
 
 
 def test_a_commit_of_an_edit_already_built_changes_the_history_shown(tmp_path, write_site):
@@ -150,10 +151,10 @@ def test_a_commit_of_an_edit_already_built_changes_the_history_shown(tmp_path, w
     source = content / "agreements/lisbona-2021.it.md"
     source.write_text(source.read_text().replace("hanno firmato", "hanno sottoscritto"))
     paths = _paths(tmp_path, content)
-    pipeline.build(paths, AS_OF, URL)
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged
+    build_once(paths, AS_OF, URL)
+    assert build_once(paths, AS_OF, URL).inputs_unchanged
     commit(tmp_path, "Testo corretto", "2024-02-01T09:30:00+01:00")  # no file changes
-    report = pipeline.build(paths, AS_OF, URL)
+    report = build_once(paths, AS_OF, URL)
     assert not report.inputs_unchanged
     assert "Testo corretto" in (paths.output / "it/accordi/lisbona-2021/index.html").read_text()
 
@@ -164,8 +165,8 @@ def test_a_build_that_records_new_addresses_is_not_trusted_next_time(tmp_path):
     kept = [line for line in listed.read_text().splitlines() if "lisbona-2021" not in line]
     listed.write_text("\n".join(kept) + "\n")
     paths = _paths(tmp_path, content)
-    first = pipeline.build(paths, AS_OF, URL)
+    first = build_once(paths, AS_OF, URL)
     assert any("recorded" in w for w in first.warnings)
-    second = pipeline.build(paths, AS_OF, URL)  # the list it wrote is an input: read again
+    second = build_once(paths, AS_OF, URL)  # the list it wrote is an input: read again
     assert not second.inputs_unchanged and not any("recorded" in w for w in second.warnings)
-    assert pipeline.build(paths, AS_OF, URL).inputs_unchanged
+    assert build_once(paths, AS_OF, URL).inputs_unchanged

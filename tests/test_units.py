@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from accordi import pipeline
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
+from accordi.converter import Renderer
 from accordi.dates import DateProblem, Duration, PartialDate
 from accordi.errors import ContentError, ErrorCollector
-from accordi.model import Renewal, StatedStatus
 from accordi.publish import PublishError, Staging
+from accordi.records import Renewal, StatedStatus
 from accordi.render import PageRenderer
 from accordi.routes import ROUTES, Router, reserved_segments
 from accordi.status import ORDER, derive
-from accordi.text import Renderer, anchor_for, headings, slugify, split_body
+from accordi.text import anchor_for, headings, slugify, split_body
 from accordi.yamlmarks import load
 
 D = dt.date
@@ -230,7 +231,7 @@ def test_status_order_puts_agreements_in_force_first():
 def test_an_agreement_is_superseded_only_once_its_successor_exists(tmp_path):
     """As of 2020 ateneo-2021 is not signed yet, so ateneo-2019 is still in force."""
     fixture = Path(__file__).resolve().parent / "fixtures" / "site"
-    site, errors = pipeline.load_site(Paths(content=fixture, output=tmp_path), D(2020, 1, 1))
+    site, errors = load_site(Paths(content=fixture, output=tmp_path), D(2020, 1, 1))
     assert site is not None, errors.report()
     assert site.agreements["ateneo-2021"].status.value == "pending"
     assert site.agreements["ateneo-2019"].status.value == "active"
@@ -595,7 +596,7 @@ def test_exception_before_commit_keeps_the_old_output(tmp_path, monkeypatch):
     monkeypatch.setattr(PageRenderer, "render", failing)
     fixture = Path(__file__).resolve().parent / "fixtures" / "site"
     with pytest.raises(RuntimeError, match="template bug"):
-        pipeline.build(Paths(content=fixture, output=output), D(2024, 1, 15))
+        build_once(Paths(content=fixture, output=output), D(2024, 1, 15))
     assert len(calls) == 5
     assert [p.name for p in output.iterdir()] == ["index.html"]
     assert (output / "index.html").read_bytes() == b"previous"
@@ -645,7 +646,8 @@ def test_the_compiled_validator_agrees_with_the_reference_one():
     lambda n: "\t" * (n // 2) + "> " * (n - n // 2) + "x",  # indented quotes
 ])
 def test_nesting_is_refused_exactly_beyond_the_limit(level):
-    from accordi.text import MAX_DEPTH, body_problems
+    from accordi.bodychecks import body_problems
+    from accordi.text import MAX_DEPTH
     fine = body_problems("Testo.\n\n" + level(MAX_DEPTH) + "\n", 5)
     deep = body_problems("Testo.\n\n" + level(MAX_DEPTH + 1) + "\n", 5)
     assert fine == []

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..i18n import country_name, localize, t
-from ..memo import INERT, Memo
-from ..model import Partner, Site
+from ..output import Context, whole
+from ..records import Partner, Site
 from ..routes import Router
 from . import geo
 from .svg import el, markup, text
@@ -84,15 +84,11 @@ def _label(pl: Place, name: str, side: str, lang: str | None) -> str:
               text(name))
 
 
-def world_map(site: Site, router: Router, lang: str, id_prefix: str = "map",
-              memo: Memo = INERT) -> Markup | None:
-    """The map as inline SVG, or None when no city has a location; kept in the memo while
-    the partners and their numbers of agreements stay the same (placing the labels of
-    hundreds of cities takes a while)."""
-    partners = memo.fingerprints([("frame",), ("partners",)])
-    key = partners and (lang, id_prefix, partners,
-                        tuple(len(p.agreements) for p in site.partners.values()))
-    return memo.get("map", key, lambda: _world_map(site, router, lang, id_prefix))
+def world_map(ctx: Context, lang: str, id_prefix: str = "map") -> Markup | None:
+    """The map as inline SVG, or None when no city has a location; made once for every page
+    that shows it (placing the labels of hundreds of cities takes a while)."""
+    return ctx.session.remember(whole("map"), (lang, id_prefix),
+                                lambda: _world_map(ctx.site, ctx.router, lang, id_prefix))
 
 
 def _world_map(site: Site, router: Router, lang: str, id_prefix: str) -> Markup | None:

@@ -21,9 +21,8 @@ from markupsafe import Markup, escape
 
 from ..dates import PartialDate, Span
 from ..i18n import format_date, localize, t
-from ..memo import INERT, Memo
-from ..model import Agreement, Site
-from ..routes import Router
+from ..output import Context, card
+from ..records import Agreement, Site
 from .svg import el, markup, pct, text
 
 AXIS = 30        # height of the year labels above the rows, px
@@ -259,26 +258,26 @@ def _row(a: Agreement, p: Period, site: Site, lang: str, axis: Axis, id_prefix: 
             height)
 
 
-def timeline(agreements: Iterable[Agreement], site: Site, router: Router, lang: str,
-             id_prefix: str = "tl", memo: Memo = INERT) -> Timeline | None:
+def timeline(agreements: Iterable[Agreement], ctx: Context, lang: str,
+             id_prefix: str = "tl") -> Timeline | None:
     """The timeline of `agreements` (in chronological order), or None when there are none.
 
     Each row is drawn from its own top and moved into place, so that it is the same
-    wherever it stands: it is kept with its agreement (see accordi.memo) for as long as the
-    axis stays the same.
+    wherever it stands: it is remembered with its agreement for as long as the axis stays
+    the same.
     """
     items = chronological(agreements)
     if not items:
         return None
-    periods = [memo.get("period", memo.context(a.id), partial(period, a, site)) for a in items]
+    site, remember = ctx.site, ctx.session.remember
+    periods = [remember(card(a.id), ("period",), partial(period, a, site)) for a in items]
     as_of = site.settings.as_of
     axis = _axis(periods, as_of)
     rows, y = [], AXIS
     for a, p in zip(items, periods, strict=True):
-        context = memo.context(a.id)
-        row, height = memo.get("timeline-row", context and (lang, axis, id_prefix, context),
+        row, height = remember(card(a.id), ("timeline-row", lang, axis, id_prefix),
                                partial(_row, a, p, site, lang, axis, id_prefix))
-        href = escape(router.url_for("agreement", lang, a.id))
+        href = escape(ctx.router.url_for("agreement", lang, a.id))
         rows.append(f'<a href="{href}" class="tl-row" transform="translate(0 {y})">{row}</a>')
         y += height
     total = y + 6

@@ -17,10 +17,10 @@ from functools import partial
 
 from ..dates import PartialDate
 from ..i18n import format_date, localize, t
-from ..memo import INERT, Memo
-from ..model import Agreement, Site
+from ..labels import feed_title
+from ..output import Context, Output, data
+from ..records import Agreement, Site
 from ..routes import Router
-from . import FRAME, Planned
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -47,22 +47,6 @@ def last_event(a: Agreement) -> dt.date:
     return max(e for e in events if e <= day) if any(e <= day for e in events) else events[0]
 
 
-def feed_title(site: Site, lang: str, kind: str, id: str | None = None) -> str:
-    """The title of a feed, also used by the pages that link it."""
-    source = site.settings.source_lang
-    owner = localize(site.settings.owner_name, lang, source).text
-    if kind == "partner_feed":
-        assert id is not None
-        name = localize(site.partners[id].name, lang, source).text
-        return t(lang, "feed_title_partner", owner=owner, name=name)
-    if kind == "theme_feed":
-        assert id is not None
-        name = localize(site.themes[id].name, lang, source).text
-        return t(lang, "feed_title_theme", owner=owner, name=name)
-    return t(lang, "feed_title_all", owner=owner,
-             site=localize(site.settings.title, lang, source).text)
-
-
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     # Plain names with explicit xmlns attributes: Atom is the document's default namespace
     # and XHTML the summaries', which ElementTree's own prefixes cannot both give.
@@ -74,17 +58,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 class FeedWriter:
     """Builds the feeds of one site; each agreement's entry is written once per language
-    and kept with the agreement in the memo."""
+    and remembered with the agreement, for every feed that lists it."""
 
-    def __init__(self, site: Site, router: Router, memo: Memo = INERT):
-        self.site, self.router, self.memo = site, router, memo
-        self.source = site.settings.source_lang
-        self._entries: dict[tuple[str, str], str] = {}
+    def __init__(self, ctx: Context):
+        self.site, self.router, self.remember = ctx.site, ctx.router, ctx.session.remember
+        self.source = self.site.settings.source_lang
 
     def updated(self, a: Agreement) -> dt.date:
         """Latest event of `a` or of an agreement that extends or replaces it."""
-        return self.memo.get("feed-updated", self.memo.context(a.id),
-                             lambda: self._updated(a))
+        return self.remember(data(a.id), ("feed-updated",), lambda: self._updated(a))
 
     def _updated(self, a: Agreement) -> dt.date:
         assert a.status is not None
@@ -129,11 +111,8 @@ class FeedWriter:
 
     def entry_text(self, a: Agreement, lang: str) -> str:
         """The entry of `a` as it stands in any feed of `lang` (indented one level)."""
-        if (a.id, lang) not in self._entries:
-            context = self.memo.context(a.id)
-            self._entries[a.id, lang] = self.memo.get(
-                "feed-entry", context and (lang, context), lambda: self._entry_text(a, lang))
-        return self._entries[a.id, lang]
+        return self.remember(data(a.id), ("feed-entry", lang),
+                             lambda: self._entry_text(a, lang))
 
     def _entry_text(self, a: Agreement, lang: str) -> str:
         holder = ET.Element("feed")
@@ -182,27 +161,34 @@ class FeedWriter:
         _sub(div, "p", summary)
         _sub(div, "p", obj.text).attrib.update(self._lang(obj, lang))
 
-    def plan(self) -> Iterable[Planned]:
-        """Every feed: all agreements, each partner's and each theme's, in every language."""
-        s, r = self.site, self.router
-        for lang in s.settings.languages:
-            yield Planned(r.output_path("feed", lang), FRAME, partial(
-                self.feed, lang, "feed", "agreements", None, feed_title(s, lang, "feed"),
-                list(s.agreements.values())), tuple(s.agreements))
-            for p in s.partners.values():
-                yield Planned(r.output_path("partner_feed", lang, p.id),
-                              (*FRAME, ("partner", p.id)), partial(
-                                  self.feed, lang, "partner_feed", "partner", p.id,
-                                  feed_title(s, lang, "partner_feed", p.id), p.agreements),
-                              tuple(a.id for a in p.agreements))
-            for th in s.themes.values():
-                yield Planned(r.output_path("theme_feed", lang, th.id),
-                              (*FRAME, ("theme", th.id)), partial(
-                                  self.feed, lang, "theme_feed", "theme", th.id,
-                                  feed_title(s, lang, "theme_feed", th.id), th.agreements),
-                              tuple(a.id for a in th.agreements))
+
+def plan(site: Site, router: Router) -> Iterable[Output]:
+    """Every feed: all agreements, each partner's and each theme's, in every language."""
+    for lang in site.settings.languages:
+        yield Output(router.output_path("feed", lang), partial(_all, lang), "feed")
+        for pid in site.partners:
+            yield Output(router.output_path("partner_feed", lang, pid),
+                         partial(_partner, lang, pid), "feed")
+        for tid in site.themes:
+            yield Output(router.output_path("theme_feed", lang, tid),
+                         partial(_theme, lang, tid), "feed")
 
 
-def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
-    """Every feed of the site."""
-    return FeedWriter(site, router, memo).plan()
+def _all(lang: str, ctx: Context) -> bytes:
+    site = ctx.site
+    return FeedWriter(ctx).feed(lang, "feed", "agreements", None, feed_title(site, lang, "feed"),
+                                list(site.agreements.values()))
+
+
+def _partner(lang: str, pid: str, ctx: Context) -> bytes:
+    site = ctx.site
+    return FeedWriter(ctx).feed(lang, "partner_feed", "partner", pid,
+                                feed_title(site, lang, "partner_feed", pid),
+                                [site.agreements[x] for x in site.partners[pid].agreements])
+
+
+def _theme(lang: str, tid: str, ctx: Context) -> bytes:
+    site = ctx.site
+    return FeedWriter(ctx).feed(lang, "theme_feed", "theme", tid,
+                                feed_title(site, lang, "theme_feed", tid),
+                                [site.agreements[x] for x in site.themes[tid].agreements])

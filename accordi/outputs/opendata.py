@@ -19,11 +19,10 @@ from babel import Locale
 
 from ..config import PROJECT_ROOT
 from ..i18n import strings, t
-from ..memo import Memo
-from ..model import Site
+from ..output import Context, Output
+from ..records import Site
 from ..routes import Router
-from . import DATA, FRAME, Planned
-from .tables import LIST_SEPARATOR, Dataset, dataset, describe, tables
+from .tables import LIST_SEPARATOR, Dataset, Rows, dataset, describe, tables
 
 SCHEMA = Path(__file__).with_name("opendata.schema.json")
 CONTENT_SCHEMA = PROJECT_ROOT / "accordi" / "content.schema.json"
@@ -82,34 +81,47 @@ def to_csv(data: Dataset, table: str) -> bytes:
             ).encode("utf-8")
 
 
-def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
-    """Every file under /data/: the tables change with any record, an agreement's own file
-    only with what it shows."""
-    def data() -> Dataset:
-        return dataset(site, router, memo)
-
-    def agreement_file(aid: str) -> bytes:
-        d = data()
-        return to_json({"metadata": d.metadata(), "agreement": d.record(
-            "agreements", d.own[aid]["agreements"][0])})
-
+def plan(site: Site, router: Router) -> Iterable[Output]:
+    """Every file under /data/: a JSON and a CSV file per table, a JSON file per agreement,
+    the schemas and the README."""
     for name in TOP:
-        yield Planned(router.file_output("data", f"{name}.json"), DATA, lambda name=name: to_json(
-            {"metadata": data().metadata(), name: list(data().records(name))}))
+        yield Output(router.file_output("data", f"{name}.json"), partial(_table_json, name),
+                     "data")
     for aid in site.agreements:
-        yield Planned(router.file_output("agreement_data", aid), FRAME,
-                      partial(agreement_file, aid), (aid,))
+        yield Output(router.file_output("agreement_data", aid), partial(_agreement_json, aid),
+                     "data")
     for name in tables(site.settings.languages):
-        yield Planned(router.file_output("data", f"{name}.csv"), DATA,
-                      lambda name=name: to_csv(data(), name))
-    yield Planned(router.file_output("data", "opendata.schema.json"), FRAME, SCHEMA.read_bytes)
-    yield Planned(router.file_output("data", "content.schema.json"), FRAME,
-                  CONTENT_SCHEMA.read_bytes)
-    yield Planned(router.file_output("data", README), FRAME,
-                  lambda: readme(data()).encode("utf-8"))
+        yield Output(router.file_output("data", f"{name}.csv"), partial(_table_csv, name),
+                     "data")
+    yield Output(router.file_output("data", "opendata.schema.json"), _schema, "data")
+    yield Output(router.file_output("data", "content.schema.json"), _content_schema, "data")
+    yield Output(router.file_output("data", README),
+                 lambda ctx: readme(Rows(ctx)).encode("utf-8"), "data")
 
 
-def readme(data: Dataset) -> str:
+def _table_json(name: str, ctx: Context) -> bytes:
+    d = dataset(ctx)
+    return to_json({"metadata": d.metadata(), name: list(d.records(name))})
+
+
+def _agreement_json(aid: str, ctx: Context) -> bytes:
+    rows = Rows(ctx)
+    return to_json({"metadata": rows.metadata(), "agreement": rows.agreement_record(aid)})
+
+
+def _table_csv(name: str, ctx: Context) -> bytes:
+    return to_csv(dataset(ctx), name)
+
+
+def _schema(ctx: Context) -> bytes:
+    return SCHEMA.read_bytes()
+
+
+def _content_schema(ctx: Context) -> bytes:
+    return CONTENT_SCHEMA.read_bytes()
+
+
+def readme(data: Rows) -> str:
     """The companion of the CSV files: licence, attribution, and every column, per language."""
     meta = data.metadata()
     out: list[str] = []

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..memo import Memo
-from ..model import Site
+from ..output import Context, Output
+from ..records import Site
 from ..routes import Router
-from . import FRAME, Planned
 
 
-def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
+def plan(site: Site, router: Router) -> Iterable[Output]:
     """robots.txt at the root of the site."""
-    text = ("User-agent: *\n"
+    yield Output(router.file_output("robots"), robots, "robots")
+
+
+def robots(ctx: Context) -> bytes:
+    """Allow everything, and name the sitemap."""
+    return ("User-agent: *\n"
             "Disallow:\n"
             "\n"
-            f"Sitemap: {router.file_absolute('sitemap')}\n")
-    yield Planned(router.file_output("robots"), FRAME, lambda: text.encode("utf-8"))
+            f"Sitemap: {ctx.router.file_absolute('sitemap')}\n").encode()

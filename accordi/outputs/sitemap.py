@@ -10,29 +10,27 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from ..memo import Memo
-from ..model import Site
+from ..output import Context, Output
+from ..pages.spec import alternates_of, indexable, page_keys
+from ..records import Site
 from ..routes import Router
-from . import FRAME, Planned
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap(site: Site, router: Router) -> bytes:
+def sitemap(ctx: Context) -> bytes:
     """The sitemap document."""
-    from ..views import Views  # here: the views import this package for the data page
-
+    site, router = ctx.site, ctx.router
     # Plain names with explicit xmlns attributes give the conventional `xhtml:` prefix.
     root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     source = site.settings.source_lang
-    views = Views(site, router)
-    for key in views.page_keys():
-        if not views.indexable(key):
+    for key in page_keys(site):
+        if not indexable(key):
             continue
-        alternates = views.alternates_of(key)
+        alternates = alternates_of(site, router, key)
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = router.origin + alternates[key[1]]
+        ET.SubElement(url, "loc").text = router.origin + alternates[key.lang]
         for lang, href in alternates.items():
             ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=lang,
                           href=router.origin + href)
@@ -43,7 +41,6 @@ def sitemap(site: Site, router: Router) -> bytes:
             + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n")
 
 
-def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
+def plan(site: Site, router: Router) -> Iterable[Output]:
     """sitemap.xml at the root of the site: it changes with the pages' addresses only."""
-    yield Planned(router.file_output("sitemap"), (*FRAME, ("addresses",)),
-                  lambda: sitemap(site, router))
+    yield Output(router.file_output("sitemap"), sitemap, "sitemap")

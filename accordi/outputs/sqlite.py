@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from itertools import chain
 
 from ..i18n import strings, t
-from ..memo import Memo
-from ..model import Site
+from ..output import Output
+from ..records import Site
 from ..routes import Router
-from . import DATA, Planned
 from .opendata import SQLITE, cell
 from .tables import Dataset, Table, dataset, describe
 
@@ -92,7 +91,6 @@ def database(data: Dataset) -> bytes:
         db.close()
 
 
-def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:
+def plan(site: Site, router: Router) -> Iterable[Output]:
     """The SQLite database under /data/."""
-    yield Planned(router.file_output("data", SQLITE), DATA,
-                  lambda: database(dataset(site, router, memo)))
+    yield Output(router.file_output("data", SQLITE), lambda ctx: database(dataset(ctx)), "data")

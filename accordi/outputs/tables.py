@@ -15,10 +15,8 @@ from babel import Locale
 
 from ..dates import PartialDate, Span
 from ..i18n import country_name, strings, t
-from ..memo import INERT, Memo
-from ..model import Agreement, Reference, Site
-from ..routes import Router
-from . import DATA
+from ..output import Context, data, whole
+from ..records import Agreement, Reference
 
 T = TypeVar("T")
 LIST_SEPARATOR = " | "  # joins list values in CSV cells and SQLite text
@@ -113,53 +111,41 @@ def _iso(date: PartialDate | Span | None) -> str | None:
     return date.iso() if date else None
 
 
-def dataset(site: Site, router: Router, memo: Memo) -> Dataset:
-    """The tables of the site, made once for every file they go into."""
-    return memo.get("dataset", memo.fingerprints(DATA), lambda: Dataset(site, router, memo))
+def dataset(ctx: Context) -> Dataset:
+    """The tables of the site (their rows made once for every file they go into)."""
+    return Dataset(ctx)
 
 
-class Dataset:
-    """Every row of every table, plus the metadata that travels with each file."""
+class Rows:
+    """The rows of one record at a time, and the metadata that travels with each file: what
+    a file about one agreement needs, without the tables of all of them."""
 
-    def __init__(self, site: Site, router: Router, memo: Memo = INERT):
-        self.site, self.router, self.memo = site, router, memo
-        self.languages = site.settings.languages
+    def __init__(self, ctx: Context):
+        self.site, self.router, self.remember = ctx.site, ctx.router, ctx.session.remember
+        self.languages = self.site.settings.languages
         self.tables = tables(self.languages)
-        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
-        # An agreement's rows in every table, kept with it from one update to the next.
-        self.own: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for a in site.agreements.values():
-            own = self.own[a.id] = memo.get("data-rows", memo.context(a.id),
-                                            lambda a=a: self._agreement(a))
-            for name, rows in own.items():
-                self.rows[name] += rows
-        for p in sorted(site.partners.values(), key=lambda p: p.id):
-            self.rows["partners"].append({
-                "id": p.id, "kind": p.kind, **self._text("name", p.name),
-                "country": p.country,
-                **{f"country_name_{lg}": country_name(p.country, lg) for lg in self.languages},
-                "latitude": p.location[0] if p.location else None,
-                "longitude": p.location[1] if p.location else None,
-                **self._text("description", p.description),
-                "agreements": [a.id for a in p.agreements],
-                "agreement_count": len(p.agreements),
-                **self._urls("url", "partner", p.id),
-                **self._urls("feed_url", "partner_feed", p.id),
-            })
-        for th in sorted(site.themes.values(), key=lambda th: th.id):
-            self.rows["themes"].append({
-                "id": th.id, **self._text("name", th.name),
-                **self._text("description", th.description),
-                "agreements": [a.id for a in th.agreements],
-                "agreement_count": len(th.agreements),
-                **self._urls("url", "theme", th.id),
-                **self._urls("feed_url", "theme_feed", th.id),
-            })
-        for name, rows in self.rows.items():
-            expected = self.tables[name].names
-            for row in rows:
-                if list(row) != expected:  # a programming error, not a content one
-                    raise AssertionError(f"{name}: row keys {list(row)} != {expected}")
+
+    def own(self, aid: str) -> dict[str, list[dict[str, Any]]]:
+        """The rows of agreement `aid` in every table, remembered with it for every file."""
+        return self.remember(data(aid), ("data-rows",),
+                             lambda: self._agreement(self.site.agreements[aid]))
+
+    def agreement_record(self, aid: str) -> dict[str, Any]:
+        """The JSON record of agreement `aid`: its row, with its rows of the nested tables
+        (without the link)."""
+        return self.remember(data(aid), ("json-record",), lambda: self._agreement_record(aid))
+
+    def _agreement_record(self, aid: str) -> dict[str, Any]:
+        own = self.own(aid)
+        out = dict(own["agreements"][0])
+        for child in self.children("agreements"):
+            out[child.name] = [{k: v for k, v in r.items() if k != "agreement_id"}
+                               for r in own[child.name]]
+        return out
+
+    def children(self, table: str) -> list[Table]:
+        """Tables nested in `table`'s JSON records."""
+        return [tb for tb in self.tables.values() if tb.parent == table]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -188,21 +174,40 @@ class Dataset:
 
     def _agreement(self, a: Agreement) -> dict[str, list[dict[str, Any]]]:
         """The rows of `a` in every table that holds agreements."""
+        counterparts = {c["partner"]: c["name"] for c in a.counterparts}
+        refs = ([("act", r) for r in a.acts] + [("document", r) for r in a.documents]
+                + [("source", r) for r in a.sources])
+        return {
+            "agreements": [self._agreement_row(a)],
+            "agreement_partners": [
+                {"agreement_id": a.id, "position": i, "partner_id": pid,
+                 **self._text("signed_for", counterparts.get(pid))}
+                for i, pid in enumerate(a.partners, 1)],
+            "agreement_themes": [{"agreement_id": a.id, "position": i, "theme_id": tid}
+                                 for i, tid in enumerate(a.themes, 1)],
+            "documents": [self._reference(a, i, role, r) for i, (role, r) in enumerate(refs, 1)],
+            "signatories": [
+                {"agreement_id": a.id, "position": i, "name": sg["name"],
+                 **self._text("role", sg["role"]), "party": sg["party"]}
+                for i, sg in enumerate(a.signatories, 1)],
+            "renewals": [
+                {"agreement_id": a.id, "position": i, "date": _iso(r.date),
+                 "term_end": _iso(r.end), **self._text("note", r.note)}
+                for i, r in enumerate(a.renewals, 1)],
+        }
+
+    def _agreement_row(self, a: Agreement) -> dict[str, Any]:
+        """The row of `a` in the table of agreements."""
         st = a.status
         assert st is not None
         s = self.site
         source = s.settings.source_lang
-        countries = list(dict.fromkeys(s.partners[p].country for p in a.partners))
         expense = a.expense or {}
-        principal = [r.title[source] for r in a.acts + a.documents]
-        rows: dict[str, list[dict[str, Any]]] = {
-            name: [] for name, table in self.tables.items()
-            if name == "agreements" or table.parent == "agreements"}
-        rows["agreements"].append({
+        return {
             "id": a.id, "type": a.type, **self._label("type_label", f"type_{a.type}"),
             **self._text("title", a.title), **self._text("object", a.object),
             "partners": list(a.partners), **self._names("partner_names", a.partners, s.partners),
-            "countries": countries,
+            "countries": list(dict.fromkeys(s.partners[p].country for p in a.partners)),
             "themes": list(a.themes), **self._names("theme_names", a.themes, s.themes),
             "signed": a.signed.iso(), "signed_precision": a.signed.precision,
             "duration": a.duration.iso() if a.duration else None,
@@ -214,69 +219,11 @@ class Dataset:
             "expense_amount": float(expense["amount"]) if "amount" in expense else None,
             "expense_currency": expense.get("currency"),
             **self._text("expense_note", expense.get("note")),
-            "principal_documents": principal,
+            "principal_documents": [r.title[source] for r in a.acts + a.documents],
             "languages": [lg for lg in self.languages if lg in a.bodies],
             **self._urls("url", "agreement", a.id),
             "data_url": self.router.file_absolute("agreement_data", a.id),
-        })
-        counterparts = {c["partner"]: c["name"] for c in a.counterparts}
-        for i, pid in enumerate(a.partners, 1):
-            rows["agreement_partners"].append({
-                "agreement_id": a.id, "position": i, "partner_id": pid,
-                **self._text("signed_for", counterparts.get(pid))})
-        for i, tid in enumerate(a.themes, 1):
-            rows["agreement_themes"].append(
-                {"agreement_id": a.id, "position": i, "theme_id": tid})
-        refs = ([("act", r) for r in a.acts] + [("document", r) for r in a.documents]
-                + [("source", r) for r in a.sources])
-        for i, (role, r) in enumerate(refs, 1):
-            rows["documents"].append(self._reference(a, i, role, r))
-        for i, sg in enumerate(a.signatories, 1):
-            rows["signatories"].append({
-                "agreement_id": a.id, "position": i, "name": sg["name"],
-                **self._text("role", sg["role"]), "party": sg["party"]})
-        for i, r in enumerate(a.renewals, 1):
-            rows["renewals"].append({
-                "agreement_id": a.id, "position": i, "date": _iso(r.date),
-                "term_end": _iso(r.end), **self._text("note", r.note)})
-        return rows
-
-    # -- views over the rows ---------------------------------------------------------------
-
-    def encoded(self, table: str, form: str,
-                encode: Callable[[list[dict[str, Any]]], T]) -> list[T]:
-        """`encode(rows)` of the rows of `table` in a `form` (CSV, SQL): per agreement, in
-        order, each kept with its agreement (see accordi.memo), for the tables of
-        agreements; else all at once."""
-        if table != "agreements" and self.tables[table].parent != "agreements":
-            return [encode(self.rows[table])]
-        memo = self.memo
-        return [memo.get(f"{form}:{table}", memo.context(aid),
-                         lambda rows=own[table]: encode(rows))
-                for aid, own in self.own.items()]
-
-    def children(self, table: str) -> list[Table]:
-        """Tables nested in `table`'s JSON records."""
-        return [tb for tb in self.tables.values() if tb.parent == table]
-
-    def record(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
-        """A JSON record: the row, plus its rows of the nested tables (without the link).
-        Only agreements have nested tables (their records are kept with them)."""
-        if table != "agreements":
-            return dict(row)
-        return self.memo.get("json-record", self.memo.context(row["id"]),
-                             lambda: self._agreement_record(row))
-
-    def _agreement_record(self, row: dict[str, Any]) -> dict[str, Any]:
-        out = dict(row)
-        for child in self.children("agreements"):
-            out[child.name] = [{k: v for k, v in r.items() if k != "agreement_id"}
-                               for r in self.own[row["id"]][child.name]]
-        return out
-
-    def records(self, table: str) -> Iterable[dict[str, Any]]:
-        """Every JSON record of a top-level table."""
-        return (self.record(table, row) for row in self.rows[table])
+        }
 
     def metadata(self) -> dict[str, str]:
         """What every file says about itself: title, publisher, licence, date, where documented."""
@@ -301,3 +248,69 @@ class Dataset:
         out["schema_url"] = self.router.file_absolute("data", "opendata.schema.json")
         out["content_schema_url"] = self.router.file_absolute("data", "content.schema.json")
         return out
+
+
+class Dataset(Rows):
+    """Every row of every table."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        # Plain rows, remembered: what is remembered must not hold the site it came from.
+        self.rows, self.owned = self.remember(whole("dataset"), "rows", self._all)
+
+    def _all(self) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, list]]]:
+        """The rows of every table, and each agreement's rows."""
+        self.rows = {name: [] for name in self.tables}
+        owned: dict[str, dict[str, list[dict[str, Any]]]] = {}  # agreement -> its rows
+        for aid in self.site.agreements:
+            own = owned[aid] = self.own(aid)
+            for name, rows in own.items():
+                self.rows[name] += rows
+        self._partners_and_themes()
+        for name, rows in self.rows.items():
+            expected = self.tables[name].names
+            for row in rows:
+                if list(row) != expected:  # a programming error, not a content one
+                    raise AssertionError(f"{name}: row keys {list(row)} != {expected}")
+        return self.rows, owned
+
+    def encoded(self, table: str, form: str,
+                encode: Callable[[list[dict[str, Any]]], T]) -> list[T]:
+        """`encode(rows)` of the rows of `table` in a `form` (CSV, SQL): per agreement, in
+        order, each remembered with its agreement, for the tables of agreements; else all
+        at once."""
+        if table != "agreements" and self.tables[table].parent != "agreements":
+            return [encode(self.rows[table])]
+        return [self.remember(data(aid), (form, table), lambda rows=own[table]: encode(rows))
+                for aid, own in self.owned.items()]
+
+    def records(self, table: str) -> Iterable[dict[str, Any]]:
+        """Every JSON record of a top-level table."""
+        if table == "agreements":
+            return (self.agreement_record(aid) for aid in self.owned)
+        return (dict(row) for row in self.rows[table])
+
+    def _partners_and_themes(self) -> None:
+        site = self.site
+        for p in sorted(site.partners.values(), key=lambda p: p.id):
+            self.rows["partners"].append({
+                "id": p.id, "kind": p.kind, **self._text("name", p.name),
+                "country": p.country,
+                **{f"country_name_{lg}": country_name(p.country, lg) for lg in self.languages},
+                "latitude": p.location[0] if p.location else None,
+                "longitude": p.location[1] if p.location else None,
+                **self._text("description", p.description),
+                "agreements": list(p.agreements),
+                "agreement_count": len(p.agreements),
+                **self._urls("url", "partner", p.id),
+                **self._urls("feed_url", "partner_feed", p.id),
+            })
+        for th in sorted(site.themes.values(), key=lambda th: th.id):
+            self.rows["themes"].append({
+                "id": th.id, **self._text("name", th.name),
+                **self._text("description", th.description),
+                "agreements": list(th.agreements),
+                "agreement_count": len(th.agreements),
+                **self._urls("url", "theme", th.id),
+                **self._urls("feed_url", "theme_feed", th.id),
+            })

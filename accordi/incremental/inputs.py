@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .history import History
+from ..history import History
 
 Row = tuple[str, int, int, int, int]  # path, size, mtime, ctime, inode
 

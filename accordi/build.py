@@ -1,0 +1,152 @@
+"""The build: the outputs the site is made of, and the steps that make them.
+
+    read content -> load and check the site -> check addresses -> plan outputs ->
+    make outputs -> index search -> publish -> record addresses
+
+`build` runs them for the command line, into a fresh folder swapped into place; the live
+preview runs `update` (the steps up to making the outputs) after every edit. A session
+carries each step out: the plain one (`accordi.session`) does everything, the incremental
+layer (`accordi.incremental`) reuses what did not change; both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from . import manifest, pages, search
+from .errors import ContentFailure, ErrorCollector
+from .output import Plan
+from .outputs import feeds, files, opendata, robots, sitemap, sqlite
+from .pages import notices
+from .publish import Staging
+from .published import MANIFEST, record
+from .search import SearchReport
+from .session import BuildSession, Job, Made, Sink
+
+T = TypeVar("T")
+
+# Every output of the site, in the order they are planned.
+OUTPUTS: tuple[Plan, ...] = (
+    pages.plan,     # in every language: home, search, agreements, timeline, each agreement,
+                    # partners, each partner, themes, each theme, each free page, open data,
+                    # not found; and `/` and `/404.html`
+    notices.plan,   # redirects at former addresses, notices at removed ones
+    feeds.plan,     # Atom feeds: every agreement, each partner's, each theme's
+    sitemap.plan,   # sitemap.xml
+    robots.plan,    # robots.txt
+    opendata.plan,  # data/: JSON and CSV of every table, a JSON per agreement, schemas, README
+    sqlite.plan,    # data/accordi.sqlite
+    files.plan,     # .nojekyll, assets/, documents/
+)
+
+
+@dataclass
+class Report:
+    """What a build produced, for the command line and the tests."""
+
+    pages: int                     # pages made by this build
+    files: int                     # files in the output
+    seconds: float
+    warnings: list[str]
+    search: SearchReport | None = None
+    search_kept: bool = False      # no record page changed: the previous index was kept
+    search_indexed: int = 0        # shards of the index made again
+    inputs_unchanged: bool = False  # nothing the build reads had changed: nothing was read
+
+
+class Steps:
+    """Runs the named steps of a build, timing each (`verbose` prints them)."""
+
+    def __init__(self, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self.seconds: dict[str, float] = {}
+
+    def run(self, name: str, step: Callable[..., T], *args: object) -> T:
+        started = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            self.seconds[name] = time.perf_counter() - started
+            if self.verbose:
+                print(f"  {name:<26} {self.seconds[name]:8.3f} s", flush=True)
+
+
+def build(job: Job, session: BuildSession) -> Report:
+    """Build the site into `job.paths.output`; raise ContentFailure, leaving it intact."""
+    started = time.perf_counter()
+    steps = Steps(job.verbose)
+    warnings = session.unchanged(job)
+    if warnings is not None:  # nothing the build reads changed since the last good build
+        return Report(0, session.published_count(), time.perf_counter() - started, warnings,
+                      search.report(job.paths.output, session.search_files()), True, 0, True)
+    staging = Staging(job.paths.output)
+    try:
+        made = session.apart(partial(update, job, session, staging.write, steps))
+        indexed = steps.run("index search", index_search, job, session, made, staging)
+        steps.run("publish", session.publish, job, made, staging)
+    except BaseException:
+        staging.abort()
+        raise
+    notes = steps.run("record addresses", record_addresses, job, made.addresses)
+    session.done(job, made.warnings, notes)
+    return Report(made.rendered, session.published_count(), time.perf_counter() - started,
+                  made.warnings + notes, search.report(job.paths.output, session.search_files()),
+                  not indexed, indexed)
+
+
+def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = None,
+           first: set[str] | None = None) -> Made:
+    """Make the site's outputs from the content as it is now, handing new and changed files
+    to `sink`; raise ContentFailure when the content has mistakes. With `first` (the live
+    preview's open pages), what else an edit changes may wait (see `Made.pending`)."""
+    steps = steps or Steps()
+    errors = ErrorCollector(job.paths.content)
+    raw = steps.run("read content", session.read, job.paths.content, errors)
+    site = steps.run("load and check the site", session.load, raw, job, errors)
+    if site is not None:
+        steps.run("check addresses", session.check, manifest.check, site, job, errors)
+    if site is None or errors.failed:
+        raise ContentFailure(errors)
+    ctx = session.context(site, job)
+    outputs = steps.run("plan outputs", session.plan, OUTPUTS, ctx)
+    made = steps.run("make outputs", session.make, outputs, ctx, sink, first)
+    made.warnings = [e.format() for e in errors.sorted()]
+    if first is None:  # a build: the addresses it publishes are recorded after it
+        made.addresses = set(manifest.published(site))
+    return made
+
+
+def index_search(job: Job, session: BuildSession, made: Made, staging: Staging) -> int:
+    """Index the record pages for search, shard by shard: a shard none of whose pages
+    changed is kept as it is. How many shards were indexed again."""
+    shards = search.plan(made.searchable)
+    kept = {shard: session.kept_shard(shard) for shard in shards}
+    todo = [s for s in shards if not kept[s]]
+    if not session.carry_over(job, made, staging, not todo):
+        return 0  # nothing changed: the output stays as it is
+    indexed = search.build_index(staging.dir, todo, job.workers) if todo else {}
+    if shards and shards[0] in indexed:  # the list of shards goes with the first one
+        staging.write(search.SHARD_LIST, search.shard_list(shards))
+        indexed[shards[0]].append(search.SHARD_LIST)
+    for shard, names in indexed.items():
+        staging.adopted(names)
+        staging.reuse_identical(job.paths.output, names)
+        session.adopt_shard(shard, staging.dir, names)
+    return len(indexed)
+
+
+def record_addresses(job: Job, addresses: set[str]) -> list[str]:
+    """Add newly published addresses to the content's manifest; a note for the editor."""
+    where = f"{job.paths.content.name}/{MANIFEST}"
+    try:
+        added = record(job.paths.content, addresses)
+    except OSError as exc:
+        return [f"{where}: warning: cannot record the published addresses: {exc.strerror}"]
+    if not added:
+        return []
+    return [f"{where}: note: recorded {added} new published address"
+            f"{'es' if added > 1 else ''}; commit this file with your change"]

@@ -1,0 +1,90 @@
+"""Values several outputs share, kept with the record they belong to while it is unchanged.
+
+A site of 10,000 agreements shows each of them the same way on many pages and in many files
+(an item of a list, a row of a table, an entry of a feed, a bar of the timeline). Each such
+value is remembered under its owner (`accordi.output.Owner`): what the owner's values read
+of the site is noted while they are made, and when an edit changes any of it, the owner's
+values are forgotten and made again when next asked for. An output that uses a value
+depends on everything its owner's values read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from .tracking import Key, Reads, Recorder
+
+T = TypeVar("T")
+Owner = tuple[str, ...]
+
+
+class Fragments:
+    """Remembered values by owner, and what each owner's values read."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.values: dict[Owner, dict[Hashable, object]] = {}
+        self.reads: dict[Owner, dict[Key, frozenset[str]]] = {}
+        self.readers: dict[Key, set[Owner]] = {}  # record -> owners whose values read it
+        self._interned: dict[frozenset[str], frozenset[str]] = {}
+
+    def get(self, owner: Owner, what: Hashable, compute: Callable[[], T]) -> T:
+        """The value `what` of `owner`, made by `compute()` unless it is remembered."""
+        held = self.values.get(owner)
+        if held is not None and what in held:
+            value = held[what]
+        else:
+            self.recorder.push()
+            try:
+                value = compute()
+            finally:
+                reads, owners = self.recorder.pop()
+            self._learn(owner, self.flatten(reads, owners))
+            self.values.setdefault(owner, {})[what] = value
+        self.recorder.use(owner)
+        return value  # type: ignore[return-value]
+
+    def flatten(self, reads: Reads, owners: set[Owner]) -> Reads:
+        """`reads`, with what the values of `owners` read."""
+        for owner in owners:
+            for key, fields in self.reads.get(owner, {}).items():
+                found = reads.get(key)
+                if found is None:
+                    reads[key] = set(fields)
+                else:
+                    found |= fields
+        return reads
+
+    def _learn(self, owner: Owner, reads: Reads) -> None:
+        known = self.reads.setdefault(owner, {})
+        for key, fields in reads.items():
+            before = known.get(key)
+            merged = frozenset(fields) if before is None else before | fields
+            known[key] = self._interned.setdefault(merged, merged)
+            if before is None:
+                self.readers.setdefault(key, set()).add(owner)
+
+    def forget(self, changed: dict[Key, set[str]]) -> None:
+        """Forget the values of every owner that read a field in `changed`."""
+        stale = {owner for key, fields in changed.items()
+                 for owner in self.readers.get(key, ())
+                 if not fields.isdisjoint(self.reads[owner][key])}
+        for owner in stale:
+            self.values.pop(owner, None)
+            for key in self.reads.pop(owner):
+                self.readers[key].discard(owner)
+
+    def forget_family(self, family: str) -> None:
+        """Forget the values of every owner of a family (say, what lists show of each
+        agreement, once a build that no edit follows has made its lists)."""
+        for owner in [o for o in self.values if o[-1] == family]:
+            self.values.pop(owner)
+            for key in self.reads.pop(owner, {}):
+                self.readers[key].discard(owner)
+
+    def clear(self) -> None:
+        """Forget everything (templates, locales or code changed; or memory is wanted)."""
+        self.values.clear()
+        self.reads.clear()
+        self.readers.clear()

@@ -1,0 +1,288 @@
+"""The persistent build cache: what a later build may reuse, in one SQLite file.
+
+It holds parsed content files (by the digest of their bytes), converted Markdown (by the
+digest of its text), and for each output folder the ledger of what was published there:
+every file's digest, size and stamp, what each output read, and the digests of what it
+read. Every key is salted with the code version, so a new generator invalidates what it
+could affect. A cache is disposable: one that cannot be read is said so in one line and
+replaced by an empty one, and the build is only slower, never different.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+PACKAGE = Path(__file__).resolve().parent.parent
+FILE = "cache-v3.sqlite"
+SCHEMA = 3
+FLUSH_EVERY = 1000  # values
+LOCK_WAIT = 10  # seconds to wait for another process writing to the cache
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS kv (space TEXT, key TEXT, value BLOB, PRIMARY KEY (space, key))",
+    "CREATE TABLE IF NOT EXISTS files (output TEXT, path TEXT, digest TEXT, size INTEGER, "
+    "stamp TEXT, tag TEXT, PRIMARY KEY (output, path))",
+    "CREATE TABLE IF NOT EXISTS reads (output TEXT, path TEXT, value BLOB, "
+    "PRIMARY KEY (output, path))",
+    "CREATE TABLE IF NOT EXISTS records (output TEXT, key TEXT, value BLOB, "
+    "PRIMARY KEY (output, key))",
+    "CREATE TABLE IF NOT EXISTS pending (output TEXT, kind TEXT, key TEXT, value BLOB, "
+    "PRIMARY KEY (output, kind, key))",
+)
+
+
+@cache
+def code_version() -> str:
+    """A digest of the generator's code, locales and schema, and of the libraries it uses."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".json", ".md") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    h.update(f"{markdown.__version__} {yaml.__version__}".encode())
+    return h.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-1 of the parts, salted with the code version."""
+    h = hashlib.sha1(code_version().encode(), usedforsecurity=False)
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Store:
+    """Tables in one SQLite file; safe to share between a build's processes."""
+
+    def __init__(self, folder: Path, say: Callable[[str], None] = _say):
+        self.folder, self.say = folder, say
+        self.path = folder / FILE
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, bytes]] = []
+        self.broken = False  # could not be used at all: the build goes on without it
+
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        if self._db is None and not self.broken:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The cache, or a new empty one in its place when it cannot be read."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return _connect(self.path)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):  # in use: it is not ours to replace
+                self.say(f"build cache {self.path} is in use by another build: building "
+                         "without it")
+                self.broken = True
+                return None
+            reason = str(exc)
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+        self.say(f"build cache {self.path} cannot be read ({reason}): building without it, "
+                 "and starting a new one")
+        try:
+            return _replace(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            self.say(f"build cache {self.path} cannot be replaced ({exc}): building without "
+                     "a cache")
+            self.broken = True
+            return None
+
+    def _run(self, work: Callable[[sqlite3.Connection], Any], default: Any = None) -> Any:
+        """`work(db)`, or `default` when the cache fails meanwhile (it is then let go)."""
+        db = self.db
+        if db is None:
+            return default
+        try:
+            return work(db)
+        except (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, ValueError,
+                TypeError, OSError) as exc:
+            self.say(f"build cache {self.path} failed ({exc}): going on without it")
+            self.close(flush=False)
+            self.broken = True
+            return default
+
+    # -- values by key ---------------------------------------------------------------------
+
+    def get(self, space: str, key: str) -> Any:
+        """The value kept under `key`, or None."""
+        def work(db: sqlite3.Connection) -> Any:
+            row = db.execute("SELECT value FROM kv WHERE space=? AND key=?",
+                             (space, key)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        return self._run(work)
+
+    def put(self, space: str, key: str, value: Any, flush: bool = False) -> None:
+        """Keep a value (written on `flush()`; with `flush`, as soon as many are waiting)."""
+        self._pending.append((space, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        if flush and len(self._pending) > FLUSH_EVERY:
+            self.flush()
+
+    def take_pending(self) -> list[tuple[str, str, bytes]]:
+        """Values not yet written, handed over (a worker process gives them to the parent)."""
+        rows, self._pending = self._pending, []
+        return rows
+
+    def add_pending(self, rows: list[tuple[str, str, bytes]]) -> None:
+        self._pending += rows
+        if len(self._pending) > FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write waiting values in one transaction."""
+        rows, self._pending = self._pending, []
+        if rows:
+            self._run(lambda db: _many(db, "INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", rows))
+
+    # -- the ledger of an output folder ----------------------------------------------------
+
+    def files(self, output: str) -> dict[str, tuple[str, int, str, str]]:
+        """What was published in `output`: path -> (digest, size, stamp, tag)."""
+        return self._run(lambda db: {row[0]: tuple(row[1:]) for row in db.execute(
+            "SELECT path, digest, size, stamp, tag FROM files WHERE output=?", (output,))}, {})
+
+    def rows(self, table: str, output: str) -> dict[str, Any]:
+        """The values of `reads` or `records` for `output`, by path or key."""
+        return self._run(lambda db: {row[0]: pickle.loads(row[1]) for row in db.execute(
+            f"SELECT {'path' if table == 'reads' else 'key'}, value FROM {table} "
+            "WHERE output=?", (output,))}, {})
+
+    def save(self, output: str, files: dict[str, tuple | None], reads: dict[str, Any],
+             records: dict[str, Any], pending: bool = False) -> None:
+        """Record the ledger's changes (None: a file gone). With `pending`, reads and
+        records wait in a table of their own for `promote()`: a build keeps them only once
+        its output is published."""
+        def work(db: sqlite3.Connection) -> None:
+            with db:
+                _save_files(db, output, files)
+                if pending:
+                    _many(db, "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+                          [(output, t, k, _dump(v)) for t, values in
+                           (("reads", reads), ("records", records)) for k, v in values.items()])
+                else:
+                    _save_values(db, output, reads, records)
+        self._run(work)
+
+    def promote(self, output: str, files: dict[str, tuple | None]) -> None:
+        """Keep what `save(pending=True)` put aside, with the published files."""
+        def work(db: sqlite3.Connection) -> None:
+            with db:
+                _save_files(db, output, files)
+                found: dict[str, dict[str, Any]] = {"reads": {}, "records": {}}
+                for kind, key, value in db.execute(
+                        "SELECT kind, key, value FROM pending WHERE output=?", (output,)):
+                    found[kind][key] = pickle.loads(value)
+                _save_values(db, output, found["reads"], found["records"])
+                db.execute("DELETE FROM pending WHERE output=?", (output,))
+        self._run(work)
+
+    def discard_pending(self, output: str) -> None:
+        """Forget what a build that did not publish put aside."""
+        def work(db: sqlite3.Connection) -> None:
+            with db:
+                db.execute("DELETE FROM pending WHERE output=?", (output,))
+        self._run(work)
+
+    def forget(self, output: str) -> None:
+        """Forget everything about `output` (its folder was found changed by someone)."""
+        def work(db: sqlite3.Connection) -> None:
+            with db:
+                for table in ("files", "reads", "records", "pending"):
+                    db.execute(f"DELETE FROM {table} WHERE output=?", (output,))
+        self._run(work)
+
+    def close(self, flush: bool = True) -> None:
+        """Write what waits and close (before forking, and at the end)."""
+        if flush:
+            self.flush()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _dump(value: Any) -> bytes | None:
+    return None if value is None else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _many(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:
+    with db:
+        db.executemany(sql, rows)
+
+
+def _save_files(db: sqlite3.Connection, output: str, files: dict[str, tuple | None]) -> None:
+    db.executemany("DELETE FROM files WHERE output=? AND path=?",
+                   [(output, p) for p, v in sorted(files.items()) if v is None])
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                   [(output, p, *v) for p, v in sorted(files.items()) if v is not None])
+
+
+def _save_values(db: sqlite3.Connection, output: str, reads: dict[str, Any],
+                 records: dict[str, Any]) -> None:
+    for table, values in (("reads", reads), ("records", records)):
+        column = "path" if table == "reads" else "key"
+        db.executemany(f"DELETE FROM {table} WHERE output=? AND {column}=?",
+                       [(output, k) for k, v in values.items() if v is None])
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                       [(output, k, v if isinstance(v, bytes) else _dump(v))
+                        for k, v in values.items() if v is not None])
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The cache at `path`, checked: a database of this version, readable and writable."""
+    db = sqlite3.connect(path, timeout=LOCK_WAIT)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and version != SCHEMA:
+            raise ValueError(f"it is of another version ({version})")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        with db:
+            for sql in TABLES:
+                db.execute(sql)
+            db.execute(f"PRAGMA user_version={SCHEMA}")
+        db.execute("SELECT count(*) FROM kv").fetchone()
+        return db
+    except BaseException:
+        db.close()
+        raise
+
+
+def _replace(path: Path) -> sqlite3.Connection:
+    """A new, empty cache made beside `path` and moved onto it in one step."""
+    fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
+    for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+        leftover.unlink(missing_ok=True)
+    db = sqlite3.connect(fresh)
+    with db:
+        for sql in TABLES:
+            db.execute(sql)
+        db.execute(f"PRAGMA user_version={SCHEMA}")
+    db.close()
+    for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    if path.is_dir() and not path.is_symlink():
+        path.rename(path.with_name(f".{path.name}.{os.getpid()}.unusable"))
+    os.replace(fresh, path)
+    return _connect(path)

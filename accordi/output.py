@@ -1,0 +1,104 @@
+"""What every output of the site is: a path, and how to make its bytes from the site.
+
+Pages and data files alike are planned as `Output`s by the modules listed in the build's
+spine (`accordi.build`); each is made from a `Context`: the site's records, the router, and
+the session that converts Markdown and remembers what several outputs share. Nothing else
+is passed to an output, so what it is made from is what it reads of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol, TypeVar
+
+from .converter import Rendered
+from .history import Change, History
+from .records import Site
+from .routes import Router
+
+T = TypeVar("T")
+
+# Who a remembered value belongs to: a record's key and a family of values, such as
+# ("agreement", "milano-riga-2018", "card") for what lists show of an agreement.
+Owner = tuple[str, ...]
+
+
+def card(aid: str) -> Owner:
+    """Who what lists, the timeline and the map show of agreement `aid` belongs to."""
+    return ("agreement", aid, "card")
+
+
+def data(aid: str) -> Owner:
+    """Who what the data files and feeds show of agreement `aid` belongs to."""
+    return ("agreement", aid, "data")
+
+
+def whole(name: str) -> Owner:
+    """Who a value made from the whole site belongs to (the map, the open-data tables):
+    each its own, so that what one reads does not count against the others."""
+    return ("site", "", name)
+
+
+class Session(Protocol):
+    """What outputs are made with besides the records: the plain session makes everything
+    each time, the incremental layer's keeps what it can reuse and records what each output
+    reads."""
+
+    def markdown(self, text: str, shift: int, links: str | None, lang: str) -> Rendered:
+        """One Markdown body part as HTML, with anchors (see `accordi.converter.Renderer`)."""
+        ...
+
+    def remember(self, owner: Owner, what: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, which depends on the records of `owner` (and of what it shows
+        with them); kept for other outputs where the session keeps values."""
+        ...
+
+    def history(self, history: History | None, paths: list[Path]) -> list[Change]:
+        """The commits that touched `paths`, newest first."""
+        ...
+
+    def file(self, path: Path) -> bytes:
+        """The bytes of a file published as it is (an asset, a document)."""
+        ...
+
+
+class Renderer(Protocol):
+    """Turns a page's specification (`accordi.pages.spec.PageSpec`) into HTML."""
+
+    def render(self, spec: Any) -> str: ...
+
+
+@dataclass
+class Context:
+    """Everything an output is made from."""
+
+    site: Site
+    router: Router
+    session: Session
+    templates: Path
+    history: History | None = None
+    renderer: Renderer | None = None  # set by the session (`accordi.render.PageRenderer`)
+
+    def html(self, spec: Any) -> bytes:
+        """A page's bytes, from its specification."""
+        assert self.renderer is not None, "the session sets a renderer"
+        return self.renderer.render(spec).encode("utf-8")
+
+    def history_of(self, paths: list[Path]) -> list[Change]:
+        """The commits that touched `paths`, newest first."""
+        return self.session.history(self.history, paths)
+
+
+class Output(NamedTuple):
+    """One file of the site: where it goes and how to make it."""
+
+    path: str                          # inside the output folder
+    make: Callable[[Context], bytes]
+    kind: str                          # a page's kind (`agreement`...) or a file's family
+    page: bool = False                 # an HTML page (counted, and indexed when searchable)
+    searchable: bool = False           # its main content goes into the search index
+
+
+Plan = Callable[[Site, Router], Iterable[Output]]
