@@ -57,15 +57,14 @@ class IncrementalSession(Loading, Making, Publishing):
         self.inputs: Inputs | None = None
         self.shard_tags: set[str] = set()
         self.keep_output = False  # nothing in the output would change: it stays
+        self.unread = False  # the store's record of what outputs read is not loaded yet
         self.html: OrderedDict[tuple, Rendered] = OrderedDict()
         self.converter: Renderer | None = None
         self._start_loading(self.store)
         self._start_making()
-        if self.store is not None:
-            output = self.ledger.output
-            self.store.discard_pending(output)
-            self.ledger.load(self.store.files(output), self.store.rows("reads", output),
-                             self.store.rows("records", output))
+        if self.store is not None:  # what outputs read waits for a build that needs it
+            self.ledger.load(self.store.files(self.ledger.output), {}, {})
+            self.unread = True
 
     # -- what outputs are made with (see `accordi.output.Session`) --------------------------
 

@@ -38,6 +38,7 @@ class Ledger:
         self.digests: dict[Key, Digests] = {}  # record -> its fields' digests then
         self.stale: set[str] = set()           # outputs known to be out of date
         self._known: dict[str, Published] = {}  # files already found intact
+        self._readers: dict[Key, set[str]] | None = None  # record -> outputs that read it
         self.changed_files: set[str] = set()   # records changed since saved...
         self.changed_reads: set[str] = set()
         self.changed_keys: set[Key] = set()
@@ -64,16 +65,29 @@ class Ledger:
         """Record a file (None: gone), and what its output read."""
         if record is None:
             self.files.pop(path, None)
-            self.reads.pop(path, None)
+            self._index(path, self.reads.pop(path, None), None)
             self._known.pop(path, None)
         else:
             self.files[path] = self._known[path] = record
             if reads is None:
                 self.changed_files.add(path)
                 return
+            self._index(path, self.reads.get(path), reads)
             self.reads[path] = reads
         self.changed_files.add(path)
         self.changed_reads.add(path)
+
+    def _index(self, path: str, before: Frozen | None, after: Frozen | None) -> None:
+        """Keep the index of which outputs read each record, once there is one."""
+        readers = self._readers
+        if readers is None or before == after:
+            return
+        for g in before or ():
+            for id in g.ids:
+                readers[g.kind, id].discard(path)
+        for g in after or ():
+            for id in g.ids:
+                readers.setdefault((g.kind, id), set()).add(path)
 
     def current(self, path: str) -> bool:
         """The published file still is what its output would make now."""
@@ -108,23 +122,17 @@ class Ledger:
         """The outputs that read a field in `changed`."""
         if not changed:
             return set()
-        by_kind: dict[str, dict[str, set[str]]] = {}
-        for (kind, id), fields in changed.items():
-            by_kind.setdefault(kind, {})[id] = fields
-        fields_of = {kind: set().union(*ids.values()) for kind, ids in by_kind.items()}
+        if self._readers is None:  # made when first needed: a first build needs none
+            self._readers = {}
+            for path, groups in self.reads.items():
+                self._index(path, None, groups)
         found = set()
-        for path, groups in self.reads.items():
-            for g in groups:
-                ids = by_kind.get(g.kind)
-                if ids is None or g.fields.isdisjoint(fields_of[g.kind]):
-                    continue
-                if len(ids) < 8:
-                    hit = any(i in g.ids and not g.fields.isdisjoint(f) for i, f in ids.items())
-                else:
-                    hit = any(i in ids and not g.fields.isdisjoint(ids[i]) for i in g.ids)
-                if hit:
+        for key, fields in changed.items():
+            for path in self._readers.get(key, ()):
+                if path not in found and any(
+                        g.kind == key[0] and not g.fields.isdisjoint(fields) and key[1] in g.ids
+                        for g in self.reads[path]):
                     found.add(path)
-                    break
         return found
 
     def forget_reads(self) -> None:
@@ -133,6 +141,7 @@ class Ledger:
         self.reads.clear()
         self.digests.clear()
         self.stale.clear()
+        self._readers = None
 
     def saved(self) -> tuple[dict, dict, dict]:
         """What changed since the last save: files, reads and digests (None: gone)."""
@@ -148,6 +157,7 @@ class Ledger:
         self.files = {p: Published(*v) for p, v in files.items()}
         self.reads = {p: r for p, r in reads.items() if p in self.files}
         self.digests = {_key(name): d for name, d in records.items()}
+        self._readers = None
 
 
 def _name(key: Key) -> str:

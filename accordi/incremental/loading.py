@@ -67,6 +67,7 @@ class Loading:
     ledger: Ledger
     recorder: Recorder
     fragments: Fragments
+    unread: bool
 
     def _start_loading(self, store: Store | None) -> None:
         self.files = FileCache(store)
@@ -88,6 +89,12 @@ class Loading:
         return raw
 
     def load(self, raw: RawContent, job: Job, errors: ErrorCollector) -> Site | None:
+        if self.unread and self.store is not None:
+            output = self.ledger.output
+            self.store.discard_pending(output)  # a build that did not publish put them aside
+            self.ledger.load(self.store.files(output), self.store.rows("reads", output),
+                             self.store.rows("records", output))
+            self.unread = False
         patched = None if errors.errors else self._patched(raw)
         self.patched = patched is not None
         if patched is None:

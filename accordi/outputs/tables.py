@@ -220,7 +220,7 @@ class Rows:
             "expense_currency": expense.get("currency"),
             **self._text("expense_note", expense.get("note")),
             "principal_documents": [r.title[source] for r in a.acts + a.documents],
-            "languages": [lg for lg in self.languages if lg in a.bodies],
+            "languages": [lg for lg in self.languages if lg in a.languages],
             **self._urls("url", "agreement", a.id),
             "data_url": self.router.file_absolute("agreement_data", a.id),
         }
