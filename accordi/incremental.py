@@ -271,6 +271,7 @@ class SiteBuilder:
             if self.store:
                 self.store.flush()
             return Changes(False, errors)
+        site.history = history  # what the data files' catalogue dates the data by
         router = Router(site.settings.base_path, site.settings.origin)
         if environment != self.environment:
             strings.cache_clear()  # the locales may have been edited
@@ -376,7 +377,7 @@ class SiteBuilder:
         """Make data file `f` of producer `name`, unless nothing it is made from changed."""
         tag = f"{name}:" + _sha1(repr((
             environment, f.path, self.memo.fingerprints(f.keys),
-            [self.memo.context(a) for a in f.agreements])).encode())
+            [self.memo.context(a) for a in f.agreements], f.inputs)).encode())
         if previous and previous[0] == tag and self._intact(f.path, previous):
             changes.unchanged.add(f.path)
             current[f.path] = previous

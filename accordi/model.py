@@ -17,6 +17,7 @@ from .config import Settings, as_text
 from .content import LANG_FILE, RawContent, Source, unpack
 from .dates import DateProblem, Duration, PartialDate, Span
 from .errors import ErrorCollector
+from .history import History
 from .schema import is_id
 from .status import Status, derive
 from .text import Offsets, split_spans
@@ -204,6 +205,9 @@ class Site:
     agreements: dict[str, Agreement]
     pages: dict[str, Page]
     documents: dict[str, Path] = field(default_factory=dict)  # `documents/x.pdf` -> file
+    # The git history of the content, when the build reads it: the data files' catalogue
+    # tells from it the day the data last changed.
+    history: History | None = None
 
     @property
     def untranslated(self) -> list[tuple[str, str, str]]:

@@ -33,6 +33,7 @@ class Planned:
     keys: tuple[tuple, ...]
     make: Callable[[], bytes]
     agreements: tuple[str, ...] = ()
+    inputs: tuple = ()  # anything else it is made from (e.g. a day read from git history)
 
 
 Producer = Callable[[Site, Router, Memo], Iterable[Planned]]
@@ -53,10 +54,11 @@ def all_files(site: Site, router: Router, memo: Memo = INERT) -> Iterable[Output
 
 
 def _register() -> None:
-    from . import feeds, opendata, robots, sitemap, sqlite
+    from . import catalog, datapackage, feeds, opendata, robots, sitemap, sqlite
     PRODUCERS.extend([("feeds", feeds.plan), ("sitemap", sitemap.plan),
                       ("robots", robots.plan), ("opendata", opendata.plan),
-                      ("sqlite", sqlite.plan)])
+                      ("sqlite", sqlite.plan), ("datapackage", datapackage.plan),
+                      ("catalog", catalog.plan)])
 
 
 _register()
