@@ -36,7 +36,14 @@ from .linkeddata import legislation, script_body
 from .memo import INERT, Memo
 from .model import Agreement, Body, Page, Partner, Site, Theme
 from .outputs.feeds import feed_title
-from .outputs.opendata import SQLITE, catalogue, metadata_docs
+from .outputs.opendata import (
+    CATALOG_JSONLD,
+    CATALOG_TTL,
+    DATAPACKAGE,
+    SQLITE,
+    catalogue,
+    metadata_docs,
+)
 from .outputs.tables import describe, tables
 from .routes import Router
 from .text import Rendered, Renderer
@@ -490,6 +497,8 @@ class Views:
             sqlite={"url": r.file_url("data", SQLITE), "name": SQLITE,
                     "example": sql_example(lang)},
             feed=self.feed("feed", lang),
+            catalogues={name: {"name": name, "url": r.file_url("data", name)}
+                        for name in (CATALOG_TTL, CATALOG_JSONLD, DATAPACKAGE)},
         )
 
     def not_found(self, lang: str) -> PageSpec:

@@ -81,19 +81,31 @@ class FileInfo:
     data: bytes
 
 
-def missing(site: Site) -> list[tuple[str, str]]:
-    """(field of site.yaml `catalogue`, what the catalogue lacks without it)."""
+@dataclass(frozen=True)
+class Missing:
+    """A field of site.yaml `catalogue` that is not there, and what the catalogue lacks."""
+
+    field: str
+    lacks: str
+    example: str
+
+
+def missing(site: Site) -> list[Missing]:
+    """What the catalogue leaves out for want of site.yaml `catalogue` fields."""
     c, contact = site.settings.catalogue, site.settings.contact
     out = []
     if not c.get("ipa"):
-        out.append(("ipa", "the identifier of the publisher and of the dataset, which "
-                           "DCAT-AP_IT requires"))
+        out.append(Missing("ipa", "the identifier of the publisher and of the dataset, which "
+                           "DCAT-AP_IT requires", "ipa: c_f205"))
     if not (c.get("email") or contact.get("email")):
-        out.append(("email", "the contact point of the dataset"))
+        out.append(Missing("email", "a contact point for the dataset",
+                           "email: opendata@example.org"))
     if not (c.get("office") or contact.get("name")):
-        out.append(("office", "the name of the contact point of the dataset"))
+        out.append(Missing("office", "the name of the dataset's contact point",
+                           "office: {it: Ufficio open data, en: Open data office}"))
     if not c.get("istat"):
-        out.append(("istat", "the spatial coverage of the dataset"))
+        out.append(Missing("istat", "the spatial coverage of the dataset",
+                           'istat: "015146"'))
     return out
 
 
