@@ -20,7 +20,7 @@ from typing import TypeVar
 from . import manifest, pages, search
 from .errors import ContentFailure, ErrorCollector
 from .output import Plan
-from .outputs import feeds, files, opendata, robots, sitemap, sqlite
+from .outputs import catalog, datapackage, feeds, files, opendata, robots, sitemap, sqlite
 from .pages import notices
 from .publish import Staging
 from .published import MANIFEST, record
@@ -40,6 +40,8 @@ OUTPUTS: tuple[Plan, ...] = (
     robots.plan,    # robots.txt
     opendata.plan,  # data/: JSON and CSV of every table, a JSON per agreement, schemas, README
     sqlite.plan,    # data/accordi.sqlite
+    datapackage.plan,  # data/datapackage.json: the Frictionless Data Package of the CSV files
+    catalog.plan,   # data/catalog.ttl and .jsonld: the DCAT-AP_IT catalogue of the data files
     files.plan,     # .nojekyll, assets/, documents/
 )
 

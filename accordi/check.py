@@ -1,7 +1,8 @@
 """Warnings for editors that do not stop a build: what `build.py check` adds to the errors.
 
-Untranslated records, statuses stated as "in force" whose end date has passed, and internal
-links (`/it/accordi/x/#art-2`) to pages or anchors that do not exist.
+Untranslated records, statuses stated as "in force" whose end date has passed, internal
+links (`/it/accordi/x/#art-2`) to pages or anchors that do not exist, and what the open-data
+catalogue leaves out for want of site.yaml `catalogue` fields.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from urllib.parse import urldefrag
 
 from .converter import Renderer
 from .errors import ErrorCollector
+from .outputs import catalog
 from .pages.spec import PageKey, output_of, page_keys
 from .records import Body, Site
 from .routes import Router
@@ -24,6 +26,7 @@ def warnings(site: Site, errors: ErrorCollector) -> None:
     _untranslated(site, errors)
     _stale_statements(site, errors)
     _internal_links(site, errors)
+    _catalogue(site, errors)
 
 
 def _untranslated(site: Site, errors: ErrorCollector) -> None:
@@ -87,3 +90,17 @@ def _internal_links(site: Site, errors: ErrorCollector) -> None:
                     errors.warn(body.path, first + i, "body", f"the link `{m.group(1)}` "
                                 f"points to no anchor `#{fragment}` on that page",
                                 "anchors are art-N, art-N-P (paragraph) and art-N-P-x (point)")
+
+
+def _catalogue(site: Site, errors: ErrorCollector) -> None:
+    path = errors.root / "site.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    line = next((i for i, text in enumerate(lines, 1) if text.startswith("catalogue:")), 1)
+    for m in catalog.missing(site):
+        errors.warn(path, line, f"catalogue.{m.field}",
+                    f"no `{m.field}`: the open-data catalogue (data/catalog.ttl) lacks {m.lacks}",
+                    f"add it under `catalogue:`, for example `{m.example}` "
+                    "(see docs/editors.md)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +37,7 @@ class Settings:
     licence: dict[str, Any]
     contact: dict[str, Any]
     as_of: dt.date
+    catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
 
     @property
     def source_lang(self) -> str:
@@ -92,4 +93,7 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
                  **({"name": as_text(site["contact"]["name"])}
                     if site.get("contact", {}).get("name") else {})},
         as_of=as_of,
+        catalogue={**site.get("catalogue", {}),
+                   **({"office": as_text(site["catalogue"]["office"])}
+                      if site.get("catalogue", {}).get("office") else {})},
     )

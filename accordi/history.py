@@ -47,6 +47,17 @@ class History:
                 seen.setdefault(change.commit, change)
         return sorted(seen.values(), key=lambda c: c.date, reverse=True)
 
+    def under(self, names: tuple[str, ...]) -> list[Change]:
+        """Every commit that touched a file named in `names` (a name ending in `/` is a
+        folder: any file under it), removed files included, newest first, each once."""
+        folders = tuple(n for n in names if n.endswith("/"))
+        seen: dict[str, Change] = {}
+        for rel, changes in self.changes.items():
+            if rel in names or rel.startswith(folders):
+                for change in changes:
+                    seen.setdefault(change.commit, change)
+        return sorted(seen.values(), key=lambda c: c.date, reverse=True)
+
     def _relative(self, path: Path) -> str | None:
         """`path` relative to the root, resolving links only when plain paths do not tell."""
         try:

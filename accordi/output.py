@@ -59,6 +59,10 @@ class Session(Protocol):
         """The commits that touched `paths`, newest first."""
         ...
 
+    def history_under(self, history: History | None, names: tuple[str, ...]) -> list[Change]:
+        """The commits that touched the files named (a name ending in `/`: a folder)."""
+        ...
+
     def file(self, path: Path) -> bytes:
         """The bytes of a file published as it is (an asset, a document)."""
         ...
@@ -89,6 +93,10 @@ class Context:
     def history_of(self, paths: list[Path]) -> list[Change]:
         """The commits that touched `paths`, newest first."""
         return self.session.history(self.history, paths)
+
+    def history_under(self, names: tuple[str, ...]) -> list[Change]:
+        """The commits that touched the files named (a name ending in `/`: a folder)."""
+        return self.session.history_under(self.history, names)
 
 
 class Output(NamedTuple):

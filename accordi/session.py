@@ -189,6 +189,9 @@ class PlainSession:
     def history(self, history: History | None, paths: list[Path]) -> list[Change]:
         return history.of(paths) if history else []
 
+    def history_under(self, history: History | None, names: tuple[str, ...]) -> list[Change]:
+        return history.under(names) if history else []
+
     def file(self, path: Path) -> bytes:
         return path.read_bytes()
 

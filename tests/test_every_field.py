@@ -90,6 +90,9 @@ EDITS: dict[tuple[str, str], Edit] = {
     # the site's settings
     ("site", "base_url"): ("site.yaml", "base_url: https://example.org/accordi/",
                            "base_url: https://example.org/altro/"),
+    ("site", "catalogue"): ("site.yaml", "contact: {email: accordi@example.org}",
+                            "contact: {email: accordi@example.org}\n"
+                            'catalogue: {ipa: c_prova, istat: "000000"}'),
     ("site", "contact"): ("site.yaml", "accordi@example.org", "redazione@example.org"),
     # The same languages written another way: another set would leave the other
     # language's files and published addresses without a site to go in.

@@ -26,7 +26,7 @@ from ..config import Paths
 from ..converter import Rendered, Renderer
 from ..history import Change, History
 from ..output import Owner
-from .digests import file_key
+from .digests import UNDER, file_key
 from .fragments import Fragments
 from .inputs import Inputs
 from .ledger import Ledger
@@ -95,6 +95,10 @@ class IncrementalSession(Loading, Making, Publishing):
         for path in paths:
             self.recorder.note(("history", str(path)), "commits")
         return history.of(paths) if history else []
+
+    def history_under(self, history: History | None, names: tuple[str, ...]) -> list[Change]:
+        self.recorder.note(("history", UNDER + ",".join(names)), "commits")
+        return history.under(names) if history else []
 
     def file(self, path: Path) -> bytes:
         self.recorder.note(file_key(path), "stat")

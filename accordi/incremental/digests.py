@@ -19,6 +19,7 @@ from .tracking import COLLECTIONS, ORDER, WHOLE, Key
 
 Digests = dict[str, bytes]  # field -> digest of its value
 GONE = b"gone"  # what a field of a record that no longer exists is worth
+UNDER = "under:"  # the history of folders: ("history", "under:agreements/,site.yaml")
 
 
 def digest(value: object) -> bytes:
@@ -45,7 +46,11 @@ class Values:
         elif kind == "site":
             record = self.site
         elif kind == "history":
-            return self.history.of([Path(id)]) if self.history else []
+            if not self.history:
+                return []
+            if id.startswith(UNDER):
+                return self.history.under(tuple(id.removeprefix(UNDER).split(",")))
+            return self.history.of([Path(id)])
         elif kind == "file":
             return _stat(id)
         else:

@@ -29,6 +29,8 @@ CONTENT_SCHEMA = PROJECT_ROOT / "accordi" / "content.schema.json"
 TOP = ("agreements", "partners", "themes")  # tables with a JSON file of their own
 README = "README.txt"
 SQLITE = "accordi.sqlite"
+DATAPACKAGE = "datapackage.json"  # accordi.outputs.datapackage
+CATALOG_TTL, CATALOG_JSONLD = "catalog.ttl", "catalog.jsonld"  # accordi.outputs.catalog
 
 
 def catalogue(lang: str, table_names: Iterable[str]) -> list[dict[str, str]]:
@@ -38,6 +40,12 @@ def catalogue(lang: str, table_names: Iterable[str]) -> list[dict[str, str]]:
     out += [{"name": f"{n}.csv", "format": "CSV",
              "description": t(lang, "opendata_file_csv", table=n)} for n in table_names]
     out += [{"name": SQLITE, "format": "SQLite", "description": t(lang, "opendata_file_sqlite")},
+            {"name": DATAPACKAGE, "format": "Frictionless Data Package",
+             "description": t(lang, "opendata_file_datapackage")},
+            {"name": CATALOG_TTL, "format": "DCAT-AP_IT (Turtle)",
+             "description": t(lang, "opendata_file_catalog_ttl")},
+            {"name": CATALOG_JSONLD, "format": "DCAT-AP_IT (JSON-LD)",
+             "description": t(lang, "opendata_file_catalog_jsonld")},
             {"name": "opendata.schema.json", "format": "JSON Schema",
              "description": t(lang, "opendata_file_schema")},
             {"name": "content.schema.json", "format": "JSON Schema",
@@ -134,7 +142,10 @@ def readme(data: Rows) -> str:
                   f"({meta['licence_id']}, {meta['licence_url']})"),
                 f"{t(lang, 'opendata_attribution')} {meta[f'attribution_{lang}']}",
                 t(lang, "opendata_as_of", date=meta["status_as_of"]),
-                f"{t(lang, 'opendata')}: {meta[f'documentation_{lang}']}", "",
+                f"{t(lang, 'opendata')}: {meta[f'documentation_{lang}']}",
+                f"{t(lang, 'opendata_catalogues')}: "
+                + " · ".join(data.router.file_absolute("data", name)
+                             for name in (CATALOG_TTL, CATALOG_JSONLD, DATAPACKAGE)), "",
                 t(lang, "opendata_files"), "-" * len(t(lang, "opendata_files"))]
         out += [f"  {f['name']} ({f['format']}): {f['description']}"
                 for f in catalogue(lang, data.tables)]

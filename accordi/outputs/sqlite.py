@@ -17,12 +17,10 @@ from ..output import Output
 from ..records import Site
 from ..routes import Router
 from .opendata import SQLITE, cell
-from .tables import Dataset, Table, dataset, describe
+from .tables import REFERENCES, Dataset, Table, dataset, describe
 
 SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER",
              "date": "TEXT", "list": "TEXT", "url": "TEXT"}
-REFERENCES = {"agreement_id": "agreements(id)", "partner_id": "partners(id)",
-              "theme_id": "themes(id)"}
 
 
 def value(column_type: str, v: object) -> object:
@@ -41,8 +39,8 @@ def create(table: Table) -> str:
     cols = [f'"{c.name}" {SQL_TYPES[c.type]}' + (" NOT NULL" if c.name in table.key else "")
             for c in table.columns]
     cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
-    cols += [f'FOREIGN KEY ("{c.name}") REFERENCES {REFERENCES[c.name]}'
-             for c in table.columns if c.name in REFERENCES]
+    cols += [f'FOREIGN KEY ("{c.name}") REFERENCES {REFERENCES[c.name][0]}'
+             f'({REFERENCES[c.name][1]})' for c in table.columns if c.name in REFERENCES]
     return f'CREATE TABLE "{table.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
 
 

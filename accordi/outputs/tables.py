@@ -20,6 +20,11 @@ from ..records import Agreement, Reference
 
 T = TypeVar("T")
 LIST_SEPARATOR = " | "  # joins list values in CSV cells and SQLite text
+# Columns that name a record of another table: column -> (that table, its key column). The
+# SQLite database declares them as foreign keys, the Data Package as foreignKeys.
+REFERENCES: dict[str, tuple[str, str]] = {
+    "agreement_id": ("agreements", "id"), "partner_id": ("partners", "id"),
+    "theme_id": ("themes", "id")}
 
 
 @dataclass(frozen=True)

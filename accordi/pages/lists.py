@@ -10,7 +10,14 @@ from ..charts.map import world_map
 from ..charts.timeline import chronological, timeline
 from ..dates import PartialDate
 from ..i18n import Local, format_date, strings, t
-from ..outputs.opendata import SQLITE, catalogue, metadata_docs
+from ..outputs.opendata import (
+    CATALOG_JSONLD,
+    CATALOG_TTL,
+    DATAPACKAGE,
+    SQLITE,
+    catalogue,
+    metadata_docs,
+)
 from ..outputs.tables import describe, tables
 from .parts import Parts
 from .spec import PageSpec
@@ -154,6 +161,8 @@ def opendata(p: Parts, lang: str) -> PageSpec:
         sqlite={"url": r.file_url("data", SQLITE), "name": SQLITE,
                 "example": sql_example(lang)},
         feed=p.feed("feed", lang),
+        catalogues={name: {"name": name, "url": r.file_url("data", name)}
+                    for name in (CATALOG_TTL, CATALOG_JSONLD, DATAPACKAGE)},
     )
 
 
