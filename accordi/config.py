@@ -37,6 +37,7 @@ class Settings:
     licence: dict[str, Any]
     contact: dict[str, Any]
     as_of: dt.date
+    drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
     def source_lang(self) -> str:
@@ -78,8 +79,10 @@ def reference_date(option: str | None = None) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None) -> Settings:
-    """Freeze validated site.yaml data, applying a `--base-url` override."""
+def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None,
+                  drafts: bool = False) -> Settings:
+    """Freeze validated site.yaml data, applying a `--base-url` override; `drafts` keeps
+    the records marked as drafts in the site (the preview), else they are left out."""
     return Settings(
         title=as_text(site["title"]),
         tagline=as_text(site.get("tagline", "")) if site.get("tagline") else {},
@@ -92,4 +95,5 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
                  **({"name": as_text(site["contact"]["name"])}
                     if site.get("contact", {}).get("name") else {})},
         as_of=as_of,
+        drafts=drafts,
     )

@@ -160,8 +160,10 @@ class SiteBuilder:
     """Builds a site and remembers what it published, to redo only what changes."""
 
     def __init__(self, paths: Paths, as_of: dt.date, base_url: str | None = None,
-                 store: BuildCache | None = None, workers: int = 1, history: bool = True):
+                 store: BuildCache | None = None, workers: int = 1, history: bool = True,
+                 drafts: bool = False):
         self.paths, self.as_of, self.base_url = paths, as_of, base_url
+        self.drafts = drafts  # the preview's: drafts are part of the site it builds
         self.store, self.workers, self.history = store, workers, history
         self.addresses: set[str] = set()  # every page address of the last good build
         self.searchable: set[str] = set()  # output paths of its pages for the search index
@@ -200,7 +202,7 @@ class SiteBuilder:
         raw, errors = read or self.read()
         if raw.site is None:
             return None, errors
-        settings = settings_from(raw.site.data, self.as_of, self.base_url)
+        settings = settings_from(raw.site.data, self.as_of, self.base_url, self.drafts)
         site = build_site(raw, settings, errors, reserved_segments())
         if not errors.failed:
             manifest.check(site, self.paths.content, errors)

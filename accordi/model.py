@@ -13,6 +13,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from . import drafts
 from .config import Settings, as_text
 from .content import LANG_FILE, RawContent, Source, unpack
 from .dates import DateProblem, Duration, PartialDate, Span
@@ -621,7 +622,7 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
     _FACTS.begin()
     b = _Builder(raw, settings, errors, reserved_slugs)
     partners, themes = b.partners(), b.themes()
-    agreements = b.agreements(partners, themes)
+    agreements = drafts.leave_out(b.agreements(partners, themes), settings, errors)
     pages = b.pages()
     for a in agreements.values():
         successors = [(x, agreements[x].signed) for x in a.extended_by + a.superseded_by]

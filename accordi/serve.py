@@ -330,7 +330,8 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     store = BuildCache(paths.cache) if paths.cache else None
-    builder = SiteBuilder(paths, as_of, base_url, store=store, workers=os.cpu_count() or 1)
+    builder = SiteBuilder(paths, as_of, base_url, store=store, workers=os.cpu_count() or 1,
+                          drafts=True)
     app = Preview(builder, paths.output, log=lambda m: print(m, file=sys.stderr, flush=True))
     collector = IdleCollector()
 

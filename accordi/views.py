@@ -20,6 +20,7 @@ from .cache import BuildCache, digest
 from .charts.map import world_map
 from .charts.timeline import chronological, period, timeline
 from .dates import PartialDate
+from .drafts import is_draft
 from .history import History
 from .i18n import (
     Local,
@@ -532,6 +533,7 @@ class Views:
                 src.path for src in a.translations.values()], lang),
             a={
                 "id": a.id, "title": title, "type": t(lang, f"type_{a.type}"),
+                "draft": is_draft(a),
                 "object": self.loc(a.object, lang),
                 "status": self.status_view(a, lang),
                 "signed": format_date(a.signed, lang), "signed_iso": a.signed.iso(),
