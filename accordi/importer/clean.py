@@ -80,7 +80,8 @@ def _key(text: str) -> str:
 
 def drop_furniture(pages: list[Page]) -> list[Page]:
     """Pages without their page numbers, and without the lines near their top or bottom
-    that come back on at least half of them (headers and footers)."""
+    that come back on at least half of them (headers and footers), nor the gaps at their
+    top and bottom."""
     edges = []
     for page in pages:
         lines = [x for x in page if x is not None]
@@ -95,7 +96,12 @@ def drop_furniture(pages: list[Page]) -> list[Page]:
     for page, edge in zip(pages, edges, strict=True):
         drop = {id(x) for x in edge if PAGE_NUMBER.match(_key(x.text)) or _key(x.text) in
                 repeated}
-        out.append([x for x in page if x is None or id(x) not in drop])
+        kept = [x for x in page if x is None or id(x) not in drop]
+        while kept and kept[0] is None:  # the gap below a header is no paragraph's end:
+            kept.pop(0)                  # whether a page's first line starts one is for
+        while kept and kept[-1] is None:  # its words to say (see _starts_new)
+            kept.pop()
+        out.append(kept)
     return out
 
 

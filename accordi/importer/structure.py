@@ -118,6 +118,11 @@ def recognise(paras: list[Paragraph]) -> Structure:
     end = _closing_start(paras, (starts[-1] + 1) if starts else opening_end)
     for k, i in enumerate(starts):
         out.articles.append(_article(paras[i], paras[i + 1:(starts + [end])[k + 1]]))
+        article = out.articles[-1]
+        first = article.blocks[0] if article.blocks else None
+        if not article.title and isinstance(first, Paragraph) and _is_title(first.text):
+            article.title = first.text  # the title on a line of its own
+            article.blocks.pop(0)
     if not starts:
         out.loose = _blocks(paras[opening_end:end])
     closing = paras[end:]
@@ -125,6 +130,11 @@ def recognise(paras: list[Paragraph]) -> Structure:
         out.place_date, closing = closing[0], closing[1:]
     out.signatures, out.closing = signatures.split(closing)
     return out
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= 90 and text[:1].isupper() and not text.endswith(tuple(pt.TERMINAL)) \
+        and not pt.is_marker(text)
 
 
 def _opening_without_articles(paras: list[Paragraph], start: int) -> int:
