@@ -59,9 +59,9 @@ def propose_id(proposed: facts.Facts, known: facts.Known) -> str:
 
 
 def _existing(content: Path, record_id: str) -> Path | None:
-    for path in (content / "agreements").rglob(f"{record_id}.*.md"):
-        return path
-    return None
+    found = sorted((content / "agreements").rglob(f"{record_id}.*.md"),
+                   key=lambda p: not p.name.endswith(".it.md"))
+    return found[0] if found else None
 
 
 def run(source: Path, content: Path, record_id: str | None = None, lang: str = "it",

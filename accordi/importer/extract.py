@@ -59,7 +59,8 @@ def _zipped(path: Path, suffix: str) -> str:
             mimetype = z.read("mimetype").decode("ascii", "replace").strip() \
                 if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, KeyError):
-        raise _damaged(path, "Word or OpenDocument") from None
+        raise _damaged(path, {".docx": "Word", ".odt": "OpenDocument"}.get(
+            suffix, "Word or OpenDocument")) from None
     if "word/document.xml" in names:
         return "docx"
     if mimetype == "application/vnd.oasis.opendocument.text":

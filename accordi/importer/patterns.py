@@ -40,6 +40,9 @@ PLACE_DATE = re.compile(
     r"(?:(?:lì|li|addì|il|on|the|in data)\s+)*(?:" + DATE + r")\b", re.IGNORECASE)
 SIGNATURE = re.compile(r"^(?:per|for|p\.|f\.to|firmato)\s", re.IGNORECASE)
 TERMINAL = ".;:!?"
+KIND = re.compile(r"\b(?:protocoll[oi]|memorandum|accord[oi]|agreement|dichiarazione|"
+                  r"declaration|letter[a]?|gemellaggio|twinning|intesa|convenzione)\b",
+                  re.IGNORECASE)
 
 
 def is_article(text: str) -> bool:

@@ -79,11 +79,12 @@ def _article_starts(paras: list[Paragraph]) -> list[int]:
 
 def _title_end(paras: list[Paragraph], stop: int) -> int:
     """How many of the first paragraphs make the title: those before the parties, the
-    recitals or the articles, at most three, short."""
+    recitals or the articles, at most three, in capitals or naming the kind of agreement."""
     n = 0
     while n < min(stop, 3):
         text = paras[n].text
-        if pt.PARTIES_OPEN.match(text) or pt.stands_alone(text) or len(text) > 300:
+        if pt.PARTIES_OPEN.match(text) or pt.stands_alone(text) or len(text) > 300 or not (
+                text.isupper() or pt.KIND.search(text) and len(text) <= 200):
             break
         n += 1
     return n
