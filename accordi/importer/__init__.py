@@ -161,9 +161,11 @@ def summary(imported: Imported) -> list[str]:
     """What an editor reads after an import: what was found, what to check."""
     found, proposed = imported.found, imported.facts
     term = proposed.expires.value or proposed.duration.value or "not stated"
+    wrote = (f"wrote {imported.record} (a draft) and {imported.document}"
+             if imported.record.name.endswith(".it.md") else
+             f"wrote {imported.record}, the translation of a draft")
     lines = [
-        f"wrote {imported.record} (a draft) and {imported.document} "
-        f"in {imported.seconds:.1f} s",
+        f"{wrote} in {imported.seconds:.1f} s",
         f"found: {len(found.articles)} articles, {found.paragraphs} numbered paragraphs, "
         f"{found.points} points, {found.recitals} recitals, "
         f"{len(found.signatures)} signatures",
