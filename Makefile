@@ -8,7 +8,7 @@ ARGS   ?=
 
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: build serve check test lint golden audit audit-deps lock bench clean system-deps tools
+.PHONY: build serve check import test lint golden audit audit-deps lock bench clean system-deps tools
 
 ## build: create the virtual environment, install pinned dependencies, build output/
 build: $(VENV)/.runtime
@@ -21,6 +21,12 @@ check: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) build.py serve $(ARGS)
 
+## import: turn a signed document into a draft record: make import FILE=protocollo.pdf
+## (ARGS="--id milano-lisbona-2025" to choose its id)
+import: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo 'usage: make import FILE=path/to/signed.pdf [ARGS="--id ..."]' >&2; exit 2; }
+	$(PY) build.py import "$(FILE)" $(ARGS)
+
 # Every file pip installs must match a hash in requirements*.txt (see `make lock`).
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,11 +37,17 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PIP) -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-## system-deps: Chromium (browser tests) and a Java runtime (HTML checker), from Debian
+## system-deps: Chromium (browser tests), a Java runtime (HTML checker), Tesseract with its
+## Italian and English data (importing scans) and the DejaVu fonts (the test documents)
+OCR_DATA := /usr/share/tesseract-ocr/5/tessdata
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || \
+	    ! command -v tesseract >/dev/null || ! test -f $(OCR_DATA)/ita.traineddata || \
+	    ! test -f $(OCR_DATA)/eng.traineddata || \
+	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium default-jre-headless; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium \
+	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core; \
 	fi
 
 ## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/

@@ -5,6 +5,7 @@
   serve    live preview on 127.0.0.1 that rebuilds and reloads on every edit
   new      create a blank agreement, partner or theme, ready to fill in
   schema   write the per-file JSON Schemas editors' editors use (schema/)
+  import   turn a signed document (PDF, scan, Word, OpenDocument, text) into a draft record
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=["agreement", "partner", "theme"])
     n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
     n.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
+    i = sub.add_parser("import", help="turn a signed document into a draft record")
+    i.add_argument("file", type=Path, help="the signed document: .pdf, .docx, .odt, .txt, .md")
+    i.add_argument("--id", default=None, help="the record's id (default: proposed from the "
+                   "partner and the year)")
+    i.add_argument("--lang", choices=["it", "en"], default="it",
+                   help="the document's language (default: it); en imports the English "
+                   "text of a draft as its translation")
+    i.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
     w = sub.add_parser("schema", help="write the JSON Schemas of content files")
     w.add_argument("--write", type=Path, default=PROJECT_ROOT / "schema",
                    help="folder to write them into (default: schema/)")
@@ -145,8 +154,24 @@ def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from . import importer  # the document libraries are only needed here
+    try:
+        imported = importer.run(args.file, args.content, args.id, args.lang)
+    except importer.Refused as refused:
+        print(f"not imported: {refused.message}", file=sys.stderr)
+        if refused.hint:
+            print(f"    hint: {refused.hint}", file=sys.stderr)
+        return 1
+    for line in importer.summary(imported):
+        print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "import":
+        return run_import(args)
     if args.command == "new":
         try:
             written = scaffold.new(args.kind, args.id, args.content)

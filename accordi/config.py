@@ -38,6 +38,7 @@ class Settings:
     contact: dict[str, Any]
     as_of: dt.date
     catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
+    drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
     def source_lang(self) -> str:
@@ -79,8 +80,10 @@ def reference_date(option: str | None = None) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None) -> Settings:
-    """Freeze validated site.yaml data, applying a `--base-url` override."""
+def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = None,
+                  drafts: bool = False) -> Settings:
+    """Freeze validated site.yaml data, applying a `--base-url` override; `drafts` keeps
+    the records marked as drafts in the site (the preview), else they are left out."""
     return Settings(
         title=as_text(site["title"]),
         tagline=as_text(site.get("tagline", "")) if site.get("tagline") else {},
@@ -96,4 +99,5 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
         catalogue={**site.get("catalogue", {}),
                    **({"office": as_text(site["catalogue"]["office"])}
                       if site.get("catalogue", {}).get("office") else {})},
+        drafts=drafts,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 
+from . import drafts
 from .config import Settings, as_text
 from .content import LANG_FILE, RawContent
 from .errors import ErrorCollector
@@ -24,9 +25,10 @@ def links(a: Agreement) -> tuple:
     """What the other records, and the site's shape, follow from in an agreement: its id
     and relations (back-links, lists of partners and themes), its dates and stated status
     (its status, which orders every list and bounds its predecessors'), its former ids
-    (redirects). An edit that leaves these as they were changes this record alone."""
+    (redirects), whether it is a draft (a published site leaves drafts out). An edit that
+    leaves these as they were changes this record alone."""
     return (a.id, a.partners, a.themes, a.extends, a.supersedes, a.signed, a.end,
-            a.renewals, a.stated, a.aliases)
+            a.renewals, a.stated, a.aliases, drafts.is_draft(a))
 
 
 class Builder:
@@ -268,7 +270,7 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
     """Cross-check the raw content and link it into one Site (errors go to `errors`)."""
     b = Builder(raw, settings, errors, reserved_slugs)
     partners, themes = b.partners(), b.themes()
-    agreements = b.agreements(partners, themes)
+    agreements = drafts.leave_out(b.agreements(partners, themes), settings, errors)
     pages = b.pages()
     for a in agreements.values():
         a.status = status_of(a, agreements, settings)

@@ -350,7 +350,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
     """Build into the preview folder and serve it with live reload until interrupted."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     workers = os.cpu_count() or 1
-    job = Job(paths, as_of, base_url, workers)
+    job = Job(paths, as_of, base_url, workers, drafts=True)
     live = Live(job, IncrementalSession(paths, workers, paths.cache, lasting=True))
     app = Preview(live, log=lambda m: print(m, file=sys.stderr, flush=True))
     collector = IdleCollector()

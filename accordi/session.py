@@ -44,6 +44,7 @@ class Job:
     history: bool = True   # show the git history of records (off for output that must not
                            # depend on the repository, such as the tests' golden files)
     verbose: bool = False  # print each step and its time
+    drafts: bool = False   # records marked `draft: true` are part of the site (the preview)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def load_site(raw: RawContent, job: Job, errors: ErrorCollector) -> Site | None:
     """The site's records from what was read; None when its mistakes stop the build."""
     if raw.site is None:
         return None
-    settings = settings_from(raw.site.data, job.as_of, job.base_url)
+    settings = settings_from(raw.site.data, job.as_of, job.base_url, job.drafts)
     site = model.build_site(raw, settings, errors, reserved_segments())
     site.assets = assets(job.paths.assets)
     if errors.failed:

@@ -31,9 +31,10 @@ class LiveBuilder:
     """A long-lived builder of a preview folder, as `make serve` runs one."""
 
     def __init__(self, paths: Paths, as_of: dt.date, workers: int = 1,
-                 history: bool = True) -> None:
+                 history: bool = True, drafts: bool = False) -> None:
         self.session = IncrementalSession(paths, workers, paths.cache, lasting=True)
-        self.live = Live(Job(paths, as_of, workers=workers, history=history), self.session)
+        self.live = Live(Job(paths, as_of, workers=workers, history=history, drafts=drafts),
+                         self.session)
         self._written: dict[str, bytes] = {}
         write = self.live.write
 

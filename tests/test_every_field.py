@@ -1,5 +1,8 @@
 """Every field of the content schema, edited in a live preview, gives the site of a full build.
 
+The full build is the plain session's (`accordi.session`), which reuses nothing: so this is
+also the incremental layer held to the spine without it.
+
 The live builder makes again only the outputs that read what an edit changed (see
 `accordi.incremental`); nothing lists by hand what each output shows. This holds it to the
 result of a build from scratch for an edit of every field the schema defines (of
@@ -17,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from accordi import schema
-from accordi.cli import build_once
+from accordi.build import build
 from accordi.config import Paths
+from accordi.session import Job, PlainSession
 from tests.conftest import make_site
 from tests.live import LiveBuilder
 
@@ -35,6 +39,7 @@ EDITS: dict[tuple[str, str], Edit] = {
     ("agreement", "aliases"): (L21, AFTER_THEMES, AFTER_THEMES + "\naliases: [lisbona-vecchio]"),
     ("agreement", "counterparts"): (L21, "Câmara Municipal de Lisboa", "Câmara de Lisboa"),
     ("agreement", "documents"): (L21, "Testo firmato (PDF)", "Testo sottoscritto (PDF)"),
+    ("agreement", "draft"): (L21, AFTER_THEMES, AFTER_THEMES + "\ndraft: true"),
     ("agreement", "duration"): (L21, "duration: P3Y", "duration: P1Y"),
     ("agreement", "expense"): (L21, "amount: 12000", "amount: 13500"),
     ("agreement", "expires"): (A19, "expires: 2021-06-30", "expires: 2021-09-30"),
@@ -154,9 +159,12 @@ def apply(content: Path, field: tuple[str, str], undo: bool = False) -> None:
 
 
 def full_build(content: Path, out: Path) -> dict[str, bytes]:
+    """The site built from scratch, as the preview builds it (drafts included), by the plain
+    session."""
     listed = content / "published-urls.txt"
     before = listed.read_bytes()
-    build_once(Paths(content=content, output=out), AS_OF, history=False)
+    build(Job(Paths(content=content, output=out), AS_OF, history=False, drafts=True),
+          PlainSession())
     listed.write_bytes(before)  # the preview never records addresses: neither does this
     return tree(out)
 
@@ -166,7 +174,8 @@ def preview(tmp_path_factory) -> tuple[Path, Path, LiveBuilder]:
     root = tmp_path_factory.mktemp("every-field")
     content = make_site(root)
     out = root / "preview"
-    builder = LiveBuilder(Paths(content=content, output=out), AS_OF, history=False)
+    builder = LiveBuilder(Paths(content=content, output=out), AS_OF, history=False,
+                          drafts=True)
     assert builder.update().ok
     return content, out, builder
 

@@ -333,3 +333,17 @@ def test_the_watcher_names_only_files_that_changed(tmp_path):
     touch_edit(path, "hanno firmato", "hanno siglato")
     assert server.watcher.examine()[0] == str(path) and runs == [1]
     assert server.watcher.examine() == (None, None)
+
+
+def test_a_draft_appears_in_the_preview_with_its_banner(server):
+    content, base, proc, log = server
+    source = (content / "agreements" / "lisbona-2021.it.md").read_text(encoding="utf-8")
+    draft = content / "agreements" / "lisbona-2024.it.md"
+    draft.write_text(source.replace("id: lisbona-2021", "id: lisbona-2024\ndraft: true"),
+                     encoding="utf-8")
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(
+        fetch(base + "it/accordi/lisbona-2024/")))
+    assert 'class="draft-banner"' in html and "Bozza." in html
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(
+        fetch(base + "en/agreements/lisbona-2024/")))
+    assert "Draft." in html

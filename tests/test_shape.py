@@ -32,9 +32,12 @@ def imports(name: str, path: Path, tree: ast.Module, known: set[str]) -> set[str
                                 ([node.module] if node.module else []))
             else:
                 base = node.module or ""
-            for candidate in [base] + [f"{base}.{a.name}" for a in node.names]:
-                if candidate in known and candidate != name:
-                    out.add(candidate)
+            # `from . import x` imports the module x when there is one, else x of the package
+            for a in node.names:
+                candidate = f"{base}.{a.name}"
+                found = candidate if candidate in known else base
+                if found in known and found != name:
+                    out.add(found)
         elif isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name in known}
     return out

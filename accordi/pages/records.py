@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..charts.timeline import chronological, timeline
+from ..drafts import is_draft
 from ..i18n import Local, format_date, format_duration, format_size, month_names, strings, t
 from ..linkeddata import legislation, script_body
 from ..records import Agreement, slug_in
@@ -32,6 +33,7 @@ def agreement(p: Parts, aid: str, lang: str) -> PageSpec:
         history=p.history_view(a.files, lang),
         a={
             "id": a.id, "title": title, "type": t(lang, f"type_{a.type}"),
+            "draft": is_draft(a),
             "object": p.loc(a.object, lang),
             "status": p.status_view(a, lang),
             **_dates(p, a, lang),
