@@ -58,8 +58,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="validate content without writing")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     s = sub.add_parser("serve", parents=[common], help="live preview with reload")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="interface to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--host", default=None,
+                   help="interface to listen on (default: 127.0.0.1, this machine only, "
+                        "answering only its own names: localhost, 127.0.0.1); given, "
+                        "requests under any name are answered")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--output", type=Path, default=PROJECT_ROOT / ".cache" / "preview",
                    help="preview folder (default: .cache/preview/, never output/)")
@@ -131,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from accordi.serve import serve  # livereload is only needed here
         serve(Paths(content=args.content, output=args.output,
-                    cache=PROJECT_ROOT / ".cache" / "build"), as_of, args.host, args.port)
+                    cache=PROJECT_ROOT / ".cache" / "build"), as_of,
+              args.host or "127.0.0.1", args.port, check_host=args.host is None)
         return 0
     return run_build(args, as_of)
 
