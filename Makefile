@@ -31,11 +31,14 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PIP) -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-## system-deps: Chromium (browser tests) and a Java runtime (HTML checker), from Debian
+## system-deps: Chromium (browser tests), a Java runtime (HTML checker) and strace (disk
+## faults injected into real builds), from Debian
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || \
+	    ! command -v strace >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium default-jre-headless; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium \
+	    default-jre-headless strace; \
 	fi
 
 ## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/

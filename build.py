@@ -65,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--output", type=Path, default=PROJECT_ROOT / ".cache" / "preview",
                    help="preview folder (default: .cache/preview/, never output/)")
+    s.add_argument("--cache", type=Path, default=PROJECT_ROOT / ".cache" / "build",
+                   help="persistent build cache (default: .cache/build/)")
     n = sub.add_parser("new", help="create a blank record, ready to fill in")
     n.add_argument("kind", choices=["agreement", "partner", "theme"])
     n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
@@ -132,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args, as_of)
     if args.command == "serve":
         from accordi.serve import serve  # livereload is only needed here
-        serve(Paths(content=args.content, output=args.output,
-                    cache=PROJECT_ROOT / ".cache" / "build"), as_of,
+        serve(Paths(content=args.content, output=args.output, cache=args.cache), as_of,
               args.host or "127.0.0.1", args.port, check_host=args.host is None)
         return 0
     return run_build(args, as_of)

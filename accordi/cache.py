@@ -4,19 +4,26 @@ One SQLite file under .cache/build/ holds parsed content files (by content hash)
 Markdown (by source hash) and the manifest of the last published output (path -> page
 fingerprint, digest, size). Every key is salted with the code version, so a change
 to the generator invalidates everything it could affect. A missing or unreadable cache only
-makes a build slower, never different.
+makes a build slower, never different: one that cannot be used is said so in one line and
+replaced by an empty one (see `accordi.cachefile`), and a fault met later (a lock held too
+long, a full disk, a page found damaged) leaves the rest of the build without a cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import sqlite3
+import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import markdown
 import yaml
+
+from . import cachefile
 
 PACKAGE = Path(__file__).resolve().parent
 FLUSH_EVERY = 1000  # values
@@ -43,41 +50,79 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 class BuildCache:
     """Key-value tables in one SQLite file; safe to share between a build's processes."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, say: Callable[[str], None] = _say):
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "cache-v2.sqlite"
         self._db: sqlite3.Connection | None = None
         self._pending: dict[str, list[tuple[str, bytes]]] = {}
+        self.say = say
+        self.broken = False  # no longer used by this process (see `_give_up`)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            why = cachefile.problem(self.path)
+            if why is not None or not self.path.exists():
+                cachefile.renew(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            self.broken = True
+            say(f"build cache {self.path}: cannot be used or replaced "
+                f"({getattr(exc, 'strerror', None) or exc}): building without a cache")
+            return
+        if why is not None:
+            say(f"build cache {self.path} {why}: replaced by an empty one, so this build "
+                "starts from scratch")
+
+    def _give_up(self, exc: Exception) -> None:
+        """A fault met while the cache is in use: said once, then this process goes on
+        without the cache (what it did not write is made again next time). A damaged file
+        is replaced by an empty one for the next build."""
+        damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, sqlite3.OperationalError)
+        if not self.broken:
+            self.say(f"build cache {self.path}: {getattr(exc, 'strerror', None) or exc}: "
+                     f"going on without it{' (replaced by an empty one)' if damaged else ''}")
+        self.broken = True
+        if damaged:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                cachefile.renew(self.path)
+        self._pending.clear()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
 
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            for table in ("parsed", "markdown", "builds"):
-                self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
-                                 "(key TEXT PRIMARY KEY, value BLOB)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS manifest (output TEXT, path TEXT, "
-                             "fingerprint TEXT, digest TEXT, size INTEGER, stamp TEXT, "
-                             "PRIMARY KEY (output, path))")
         return self._db
 
     def get(self, table: str, key: str):
         """The cached value, or None."""
+        if self.broken:
+            return None
         try:
             row = self.db.execute(f"SELECT value FROM {table} WHERE key=?", (key,)).fetchone()
+        except (sqlite3.Error, OSError):
+            return None
+        try:
             return pickle.loads(row[0]) if row else None
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
+        except Exception:  # noqa: BLE001 - damaged bytes unpickle into any error
             return None
 
     def put(self, table: str, key: str, value, flush: bool = False) -> None:
         """Remember a value (written on `flush`; with `flush`, as soon as many are waiting,
         which a process that hands its values to another must not ask for)."""
+        if self.broken:
+            return
         self._pending.setdefault(table, []).append(
             (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
         if flush:
@@ -89,11 +134,14 @@ class BuildCache:
 
     def flush(self) -> None:
         """Write pending values in one transaction."""
-        if not self._pending:
+        if not self._pending or self.broken:
             return
-        with self.db:
-            for table, rows in self._pending.items():
-                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+        try:
+            with self.db:
+                for table, rows in self._pending.items():
+                    self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(exc)
         self._pending.clear()
 
     def take_pending(self) -> list[tuple[str, str, bytes]]:
@@ -105,6 +153,8 @@ class BuildCache:
 
     def add_pending(self, rows: list[tuple[str, str, bytes]]) -> None:
         """Values another process computed, to write on `flush`."""
+        if self.broken:
+            return
         for table, key, value in rows:
             self._pending.setdefault(table, []).append((key, value))
         self._flush_when_full()
@@ -112,25 +162,36 @@ class BuildCache:
     def manifest(self, output: str) -> dict[str, tuple[str, str, int, str]]:
         """What the last build published in `output`: path -> (fingerprint, digest, size,
         stamp), the stamp being the file's inode and modification time once published."""
+        if self.broken:
+            return {}
         try:
             return {row[0]: tuple(row[1:]) for row in self.db.execute(
                 "SELECT path, fingerprint, digest, size, stamp FROM manifest WHERE output=?",
                 (output,))}
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
             return {}
 
     def update_manifest(self, output: str, rows: dict[str, tuple[str, str, int, str]],
                         gone: set[str]) -> None:
         """Record the files of `output` that are new or changed, and forget those `gone`."""
-        with self.db:
-            self.db.executemany("DELETE FROM manifest WHERE output=? AND path=?",
-                                [(output, p) for p in sorted(gone)])
-            self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?, ?, ?)",
-                                [(output, p, *v) for p, v in sorted(rows.items())])
+        if self.broken:
+            return
+        try:
+            with self.db:
+                self.db.executemany("DELETE FROM manifest WHERE output=? AND path=?",
+                                    [(output, p) for p in sorted(gone)])
+                self.db.executemany("INSERT OR REPLACE INTO manifest VALUES "
+                                    "(?, ?, ?, ?, ?, ?)",
+                                    [(output, p, *v) for p, v in sorted(rows.items())])
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(exc)
 
     def close(self) -> None:
         """Flush and close (before forking, and at the end)."""
         self.flush()
         if self._db is not None:
-            self._db.close()
+            try:
+                self._db.close()
+            except sqlite3.Error as exc:
+                self._give_up(exc)
             self._db = None
