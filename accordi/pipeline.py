@@ -16,7 +16,7 @@ from .errors import ContentFailure, ErrorCollector
 from .incremental import SiteBuilder
 from .inputs import Inputs
 from .model import Site
-from .publish import Staging
+from .publish import PublishError, Staging
 from .search import SearchReport
 
 
@@ -78,6 +78,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
             changes = builder.update_apart(staging.write, reads.surroundings)
             if not changes.ok:
                 raise ContentFailure(changes.errors)
+            # Before publishing: a build that cannot record its addresses publishes nothing.
+            notes = record_addresses(paths.content, builder.addresses)
             staging.adopted(sorted(changes.written))  # written by other processes
             # The search index is made from the record pages: a shard is kept as it is
             # when none of its pages changed.
@@ -110,7 +112,6 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                     for p in files})
                 staging.commit()
                 builder.publish_manifest()
-            notes = record_addresses(paths.content, builder.addresses)
             if store and not notes:
                 # Not after writing the list of addresses: the build reads it too, so the
                 # next one must look again.
@@ -155,12 +156,15 @@ def _holds_only(folder: Path, files: set[str]) -> bool:
 
 
 def record_addresses(content: Path, addresses: set[str]) -> list[str]:
-    """Add newly published addresses to the content's manifest; a note for the editor."""
+    """Add newly published addresses to the content's manifest; a note for the editor.
+    Raises PublishError when they cannot be recorded: the list is what keeps published
+    addresses alive."""
     where = f"{content.name}/{manifest.MANIFEST}"
     try:
         added = manifest.record(content, addresses)
     except OSError as exc:
-        return [f"{where}: warning: cannot record the published addresses: {exc.strerror}"]
+        raise PublishError(f"cannot record the published addresses in {where}: "
+                           f"{exc.strerror or exc}") from None
     if not added:
         return []
     return [f"{where}: note: recorded {added} new published address"
