@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import apart, schema
 from .cache import BuildCache, digest
 from .errors import ErrorCollector
 from .text import body_problems
@@ -218,7 +218,10 @@ class FileCache:
             context = multiprocessing.get_context("fork")
             size = max(16, len(todo) // (workers * 8))
             chunks = [range(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-            with context.Pool(workers) as pool:
+            # Each process asks to be killed when this one dies, or it would work on for a
+            # killed build until it next wrote to it.
+            with context.Pool(workers, initializer=apart.die_with_parent,
+                              initargs=(os.getpid(),)) as pool:
                 for done in pool.imap_unordered(_parse_some, chunks):
                     for i, source, problems in done:
                         path, _, _, signature, key = todo[i]

@@ -707,7 +707,8 @@ class SiteBuilder:
         # would write to every object it looks at, so the parent's objects are set aside.
         gc.freeze()
         try:
-            with context.Pool(self.workers) as pool:
+            with context.Pool(self.workers, initializer=apart.die_with_parent,
+                              initargs=(os.getpid(),)) as pool:  # they die with this one
                 for pages, pending in pool.imap(_render_chunk, chunks):
                     if self.store:
                         self.store.add_pending(pending)

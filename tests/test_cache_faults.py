@@ -110,7 +110,7 @@ def usable(cache: Path) -> bool:
         return False
     with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as db:
         found = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    return TABLES <= found
+    return found >= TABLES
 
 
 @pytest.fixture(scope="module")

@@ -297,3 +297,59 @@ def test_a_build_killed_while_indexing_leaves_no_indexer_running(sites):
     assert leftovers(output) == []
     # What the killed build's indexer held in memory is given back by the next build.
     assert not [p for p in scratch if p.exists()]
+
+
+def session(leader: int) -> list[int]:
+    """The live processes of the session `leader` started (its own pid excepted)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == leader:
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == leader and fields[0] != "Z":  # the session id; not a zombie
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
+                    "is Linux's")
+@pytest.mark.parametrize("stage", ["parsing", "rendering"])
+def test_the_pools_processes_die_with_the_build(sites, stage):
+    """A build killed while its pools of processes parse or render leaves none of them
+    running: each asks the system to kill it when its parent dies.
+
+    The processes are stopped (SIGSTOP) before the build is killed: one that did not ask
+    would stay, instead of running on until it next writes to its dead parent."""
+    tmp, _, content_b, _, _ = sites
+    output = tmp / f"pool-{stage}" / "output"
+    cache = tmp / f"pool-{stage}" / "cache"
+    if stage == "rendering":  # every file parsed already: the pages are what is left to do
+        warm = subprocess.run(command(content_b, tmp / f"pool-{stage}" / "warm", AS_OF_A)
+                              + ["--cache", str(cache)], cwd=ROOT, env=ENV,
+                              capture_output=True, text=True, timeout=600)
+        assert warm.returncode == 0, warm.stderr
+    restore_a(tmp, output)
+    proc = subprocess.Popen(command(content_b, output, AS_OF_B) + ["--cache", str(cache),
+                                                                   "--jobs", "2"],
+                            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.perf_counter() + 120
+    while len(session(proc.pid)) < 3 and proc.poll() is None:  # the child and its pool
+        assert time.perf_counter() < deadline
+        time.sleep(0.002)
+    assert proc.poll() is None, "the build ended before its pool started"
+    workers = session(proc.pid)
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.perf_counter() + 5
+    while session(proc.pid) and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    left = session(proc.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"{len(left)} of {len(workers)} processes outlived the killed build"
