@@ -21,6 +21,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from .characters import for_output
 from .dates import PartialDate
 from .i18n import Local, format_date, localize, strings
 from .memo import INERT, Memo
@@ -149,4 +150,4 @@ class PageRenderer:
             "searchable": spec.context.get("searchable", False),
             "wasm": spec.context.get("wasm", False),
         }
-        return self.env.get_template(spec.template).render(context)
+        return for_output(self.env.get_template(spec.template).render(context))

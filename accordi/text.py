@@ -20,6 +20,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from . import characters
 from .i18n import t
 from .links import embed_problem, link_problem
 
@@ -234,9 +235,9 @@ def link_problems(body: str, first_line: int) -> list[LinkProblem]:
 
 
 def body_problems(body: str, first_line: int) -> list[tuple[int, str, str]]:
-    """Mistakes of a Markdown body as (line, message, hint): repeated anchors, nesting too
-    deep, links and pictures that are not allowed."""
-    found: list[tuple[int, str, str]] = []
+    """Mistakes of a Markdown body as (line, message, hint): control characters, repeated
+    anchors, nesting too deep, links and pictures that are not allowed."""
+    found: list[tuple[int, str, str]] = characters.body_problems(body, first_line)
     anchors: dict[str, int] = {}
     for h in headings(body, first_line):
         if h.anchor in anchors:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from ..characters import for_output
 from ..memo import Memo
 from ..model import Site
 from ..routes import Router
@@ -40,7 +41,7 @@ def sitemap(site: Site, router: Router) -> bytes:
                       href=router.origin + alternates[source])
     ET.indent(root)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n")
+            + for_output(ET.tostring(root, encoding="unicode")).encode("utf-8") + b"\n")
 
 
 def plan(site: Site, router: Router, memo: Memo) -> Iterable[Planned]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from babel import Locale
 
+from ..characters import clean
 from ..dates import PartialDate, Span
 from ..i18n import country_name, strings, t
 from ..memo import INERT, Memo
@@ -113,6 +114,11 @@ def _iso(date: PartialDate | Span | None) -> str | None:
     return date.iso() if date else None
 
 
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as every data file holds it: without the characters no format may hold."""
+    return {key: clean(value) for key, value in row.items()}
+
+
 def dataset(site: Site, router: Router, memo: Memo) -> Dataset:
     """The tables of the site, made once for every file they go into."""
     return memo.get("dataset", memo.fingerprints(DATA), lambda: Dataset(site, router, memo))
@@ -155,6 +161,8 @@ class Dataset:
                 **self._urls("url", "theme", th.id),
                 **self._urls("feed_url", "theme_feed", th.id),
             })
+        for name in ("partners", "themes"):
+            self.rows[name] = [_clean(row) for row in self.rows[name]]
         for name, rows in self.rows.items():
             expected = self.tables[name].names
             for row in rows:
@@ -239,7 +247,7 @@ class Dataset:
             rows["renewals"].append({
                 "agreement_id": a.id, "position": i, "date": _iso(r.date),
                 "term_end": _iso(r.end), **self._text("note", r.note)})
-        return rows
+        return {name: [_clean(row) for row in found] for name, found in rows.items()}
 
     # -- views over the rows ---------------------------------------------------------------
 
@@ -300,4 +308,4 @@ class Dataset:
             out[f"documentation_{lg}"] = self.router.absolute_url("opendata", lg)
         out["schema_url"] = self.router.file_absolute("data", "opendata.schema.json")
         out["content_schema_url"] = self.router.file_absolute("data", "content.schema.json")
-        return out
+        return _clean(out)
