@@ -47,11 +47,15 @@ _CONTROLS = "\x00-\x1f\x7f-\x9f"
 _ONE_LINE = re.compile(f"[{_CONTROLS}{BIDI}]")
 _MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
 # What no published format takes: controls but tab and line breaks, surrogates and the
-# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane).
-_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-_UNPUBLISHABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-                            f"{_NONCHARACTERS}]")
+# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane). Beyond the
+# first plane one range stands for those two of each plane (a class of scattered characters
+# out there makes every search many times slower); what it finds is looked at one by one.
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+                            "\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+
+
+def _unpublishable(char: str) -> bool:
+    return ord(char) < 0x10000 or ord(char) & 0xFFFE == 0xFFFE
 
 
 def name(char: str) -> str:
@@ -152,7 +156,7 @@ def for_output(text: str) -> str:
     """`text` without the characters no published format allows (see the module's doc)."""
     if _UNPUBLISHABLE.search(text) is None:
         return text
-    return _UNPUBLISHABLE.sub("", text)
+    return _UNPUBLISHABLE.sub(lambda m: "" if _unpublishable(m.group()) else m.group(), text)
 
 
 def clean(value: Any) -> Any:
