@@ -38,16 +38,18 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	touch $@
 
 ## system-deps: Chromium (browser tests), a Java runtime (HTML checker), Tesseract with its
-## Italian and English data (importing scans) and the DejaVu fonts (the test documents)
+## Italian and English data (importing scans), the DejaVu fonts (the test documents) and
+## strace (disk faults injected into real builds)
 OCR_DATA := /usr/share/tesseract-ocr/5/tessdata
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || \
 	    ! command -v tesseract >/dev/null || ! test -f $(OCR_DATA)/ita.traineddata || \
 	    ! test -f $(OCR_DATA)/eng.traineddata || \
-	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then \
+	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || ! command -v strace >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium \
-	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core; \
+	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core \
+	    strace; \
 	fi
 
 ## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from . import characters
 from .converter import Renderer
 from .links import link_problem
 from .text import MAX_DEPTH, TextTooDeep, check_depth, headings, outside_fences
@@ -60,9 +61,9 @@ def link_problems(body: str, first_line: int) -> list[LinkProblem]:
 
 
 def body_problems(body: str, first_line: int) -> list[tuple[int, str, str]]:
-    """Mistakes of a Markdown body as (line, message, hint): repeated anchors, nesting too
-    deep, links and pictures that are not allowed."""
-    found: list[tuple[int, str, str]] = []
+    """Mistakes of a Markdown body as (line, message, hint): control characters, repeated
+    anchors, nesting too deep, links and pictures that are not allowed."""
+    found: list[tuple[int, str, str]] = characters.body_problems(body, first_line)
     anchors: dict[str, int] = {}
     for h in headings(body, first_line):
         if h.anchor in anchors:

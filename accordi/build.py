@@ -1,7 +1,7 @@
 """The build: the outputs the site is made of, and the steps that make them.
 
     read content -> load and check the site -> check addresses -> plan outputs ->
-    make outputs -> index search -> publish -> record addresses
+    make outputs -> index search -> record addresses -> publish
 
 `build` runs them for the command line, into a fresh folder swapped into place; the live
 preview runs `update` (the steps up to making the outputs) after every edit. A session
@@ -22,7 +22,7 @@ from .errors import ContentFailure, ErrorCollector
 from .output import Plan
 from .outputs import catalog, datapackage, feeds, files, opendata, robots, sitemap, sqlite
 from .pages import notices
-from .publish import Staging
+from .publish import PublishError, Staging
 from .published import MANIFEST, record
 from .search import SearchReport
 from .session import BuildSession, Job, Made, Sink
@@ -89,11 +89,12 @@ def build(job: Job, session: BuildSession) -> Report:
     try:
         made = session.apart(partial(update, job, session, staging.write, steps))
         indexed = steps.run("index search", index_search, job, session, made, staging)
+        # Before publishing: a build that cannot record its addresses publishes nothing.
+        notes = steps.run("record addresses", record_addresses, job, made.addresses)
         steps.run("publish", session.publish, job, made, staging)
     except BaseException:
         staging.abort()
         raise
-    notes = steps.run("record addresses", record_addresses, job, made.addresses)
     session.done(job, made.warnings, notes)
     return Report(made.rendered, session.published_count(), time.perf_counter() - started,
                   made.warnings + notes, search.report(job.paths.output, session.search_files()),
@@ -142,12 +143,15 @@ def index_search(job: Job, session: BuildSession, made: Made, staging: Staging) 
 
 
 def record_addresses(job: Job, addresses: set[str]) -> list[str]:
-    """Add newly published addresses to the content's manifest; a note for the editor."""
+    """Add newly published addresses to the content's manifest; a note for the editor.
+    Raises PublishError when they cannot be recorded: the list is what keeps published
+    addresses alive."""
     where = f"{job.paths.content.name}/{MANIFEST}"
     try:
         added = record(job.paths.content, addresses)
     except OSError as exc:
-        return [f"{where}: warning: cannot record the published addresses: {exc.strerror}"]
+        raise PublishError(f"cannot record the published addresses in {where}: "
+                           f"{exc.strerror or exc}") from None
     if not added:
         return []
     return [f"{where}: note: recorded {added} new published address"

@@ -68,11 +68,15 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", parents=[common], help="validate content without writing")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     s = sub.add_parser("serve", parents=[common], help="live preview with reload")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="interface to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--host", default=None,
+                   help="interface to listen on (default: 127.0.0.1, this machine only, "
+                        "answering only its own names: localhost, 127.0.0.1); given, "
+                        "requests under any name are answered")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--output", type=Path, default=PROJECT_ROOT / ".cache" / "preview",
                    help="preview folder (default: .cache/preview/, never output/)")
+    s.add_argument("--cache", type=Path, default=PROJECT_ROOT / ".cache" / "build",
+                   help="persistent build cache (default: .cache/build/)")
     n = sub.add_parser("new", help="create a blank record, ready to fill in")
     n.add_argument("kind", choices=["agreement", "partner", "theme"])
     n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
@@ -193,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args, as_of)
     if args.command == "serve":
         from .serve import serve  # livereload is only needed here
-        serve(Paths(content=args.content, output=args.output,
-                    cache=PROJECT_ROOT / ".cache" / "build"), as_of, args.host, args.port)
+        serve(Paths(content=args.content, output=args.output, cache=args.cache), as_of,
+              args.host or "127.0.0.1", args.port, check_host=args.host is None)
         return 0
     return run_build(args, as_of)

@@ -8,14 +8,20 @@ do about each one).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorCollector
 
 MANIFEST = "published-urls.txt"
+TEMPORARY = f".{MANIFEST}.tmp"  # the next list, written beside it, then renamed over it
 HEADER = """\
 # Every page address this site has published, below its base URL, one a line.
 # `make build` adds new ones: commit this file with your change. Never delete a line.
@@ -69,20 +75,83 @@ def read_entries(file: Path, errors: ErrorCollector) -> list[Entry]:
     return entries
 
 
+def _current(file: Path) -> tuple[list[str], set[str]]:
+    """The lines of the list (the header for a new one), and the addresses it holds."""
+    if not file.is_file():
+        return HEADER.splitlines(), set()
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return lines, {m["path"] for m in map(LINE.match, (raw.strip() for raw in lines)) if m}
+
+
 def record(content: Path, addresses: set[str]) -> int:
-    """Add the addresses not yet in the manifest (creating it); returns how many."""
+    """Add the addresses not yet in the manifest (creating it); returns how many.
+
+    Editors commit this file, and it is all that keeps removed records' notices alive, so
+    it is never written in place: the new list goes to a temporary file beside it, is
+    flushed to the disk and renamed over the old one. Killed at any moment, the build
+    leaves the old list or the new one, whole; a failure to write raises (OSError) with the
+    old list untouched. Builds recording at the same time take turns.
+    """
     file = manifest_path(content)
-    known: set[str] = set()
-    lines: list[str] = []
-    if file.is_file():
-        lines = file.read_text(encoding="utf-8").splitlines()
-        for raw in lines:
-            m = LINE.match(raw.strip())
-            if m:
-                known.add(m["path"])
-    else:
-        lines = HEADER.splitlines()
-    new = sorted(addresses - known)
-    if new:
-        file.write_text("\n".join(lines + new) + "\n", encoding="utf-8")
+    temporary = content / TEMPORARY
+    if not (addresses - _current(file)[1]) and not temporary.exists():
+        return 0  # nothing to add: the folder is not touched
+    with _exclusive(temporary) as fd:
+        lines, known = _current(file)  # again: another build may have added some meanwhile
+        new = sorted(addresses - known)
+        try:
+            if not new:
+                os.unlink(temporary)
+                return 0
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, stat.S_IMODE(file.stat().st_mode))
+            os.ftruncate(fd, 0)
+            data = memoryview(("\n".join(lines + new) + "\n").encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data):]
+            os.fsync(fd)
+            os.replace(temporary, file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if os.fstat(fd).st_ino == os.stat(temporary).st_ino:
+                    os.unlink(temporary)
+            raise
+    _sync_folder(content)
     return len(new)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[int]:
+    """`path` opened (created if missing) and locked for this process alone.
+
+    A file left by a killed build is taken over: its lock died with it. A process that
+    waited for the lock while the holder renamed or removed the file opens it again.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                ours = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                ours = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if ours:
+            break
+        os.close(fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries, so that the rename itself survives a power cut."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

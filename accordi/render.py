@@ -21,6 +21,7 @@ from jinja2 import (
 from jinja2.runtime import Context as Context_
 from markupsafe import Markup, escape
 
+from .characters import for_output
 from .dates import PartialDate
 from .i18n import Local, format_date, localize, strings
 from .labels import feed_title
@@ -150,4 +151,4 @@ class PageRenderer:
             "wasm": spec.context.get("wasm", False),
             "remember": self.ctx.session.remember,
         }
-        return self.env.get_template(spec.template).render(context)
+        return for_output(self.env.get_template(spec.template).render(context))

@@ -13,6 +13,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from . import characters
 from .yamlmarks import Marked
 
 SCHEMA_PATH = Path(__file__).with_name("content.schema.json")
@@ -195,14 +196,18 @@ def validate(kind: str, marked: Marked) -> list[Problem]:
     """Every way `marked.data` breaks the `kind` definition, with lines.
 
     A compiled validator answers for valid files; the reference validator runs only when
-    there is something to explain, because its errors carry the paths editors need.
+    there is something to explain, because its errors carry the paths editors need. Text
+    holding a character content must not hold (see `accordi.characters`) is reported as
+    that, not also as a value the schema refuses.
     """
+    refused = characters.field_problems(marked.data, marked.line)
     try:
         _fast(kind)(marked.data)
-        return []
+        return sorted(set(refused))
     except fastjsonschema.JsonSchemaException:
         pass
-    problems: list[Problem] = []
+    fields = {p[1] for p in refused}
+    problems: list[Problem] = list(refused)
     for err in _validator(kind).iter_errors(marked.data):
-        problems.extend(_explain(err, marked))
+        problems.extend(p for p in _explain(err, marked) if p[1] not in fields)
     return sorted(set(problems))

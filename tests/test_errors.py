@@ -21,6 +21,8 @@ REQUIRED = {
     "yaml-syntax-error", "missing-required-field", "unknown-partner", "unknown-theme",
     "impossible-date", "expiry-before-signing", "duplicate-id", "id-leaves-folder",
     "document-leaves-folder", "twin-sets-source-field", "twin-without-source", "many-errors",
+    "control-character-in-field", "bidi-control-in-field", "line-break-in-one-line-field",
+    "control-character-in-body", "yaml-anchor-bomb",
 }
 SENTINEL = b"<!doctype html><title>previous build</title>\n"
 

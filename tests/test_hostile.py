@@ -26,6 +26,8 @@ from accordi.links import embed_problem, link_problem
 from tests.browser import launch
 from tests.conftest import FIGURES
 from tests.hostile import (
+    FORMULA_START,
+    FORMULAS,
     HOSTILE_SITE,
     LINK_FORMS,
     PAYLOADS,
@@ -152,6 +154,37 @@ def test_payloads_are_escaped_in_the_html(hostile_site):
         parser.close()
         problems += [(path.relative_to(hostile_site).as_posix(), f) for f in parser.found]
     assert problems == []
+
+
+def test_no_csv_cell_starts_a_formula_and_the_other_formats_keep_the_text(hostile_site):
+    """Every field of the hostile site starts with a formula (or a tab): in the CSV files
+    such a cell starts with an apostrophe, as OWASP advises, and a spreadsheet shows it as
+    text; JSON and SQLite hold the text as written."""
+    import csv
+    import json
+    import sqlite3
+
+    neutralised, cells = 0, 0
+    for path in sorted((hostile_site / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in list(csv.reader(f))[1:]:
+                for value in row:
+                    cells += 1
+                    assert not value.startswith(FORMULA_START), (path.name, value[:60])
+                    if value[:1] == "'" and value[1:].startswith(FORMULA_START):
+                        neutralised += 1
+    assert cells > 500 and neutralised > 100, (cells, neutralised)
+    agreements = json.loads((hostile_site / "data/agreements.json").read_text())["agreements"]
+    titles = [a["title_it"] for a in agreements]
+    assert all(t.startswith(tuple(FORMULAS)) for t in titles), titles[:2]
+    db = sqlite3.connect(hostile_site / "data/accordi.sqlite")
+    assert sorted(r[0] for r in db.execute("SELECT title_it FROM agreements")) == sorted(titles)
+    descriptions = [r[0] for r in db.execute("SELECT description_it FROM partners")]
+    assert descriptions and all(d.startswith("\t") for d in descriptions)
+    db.close()
+    with (hostile_site / "data/agreements.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["title_it"] for r in rows) == sorted("'" + t for t in titles)
 
 
 @pytest.mark.browser

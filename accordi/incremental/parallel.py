@@ -2,17 +2,19 @@
 
 The processes inherit the building process's memory (the site, the outputs to make) when
 they are forked, so nothing but the chunks' numbers goes to them and only their results
-come back. Each asks the system to kill it when its parent dies: a killed build leaves no
-worker running.
+come back, through a pipe each. Each asks the system to kill it when its parent dies: a
+killed build leaves no worker running (nor any helper process: no queue or lock of
+`multiprocessing` is used, which would start one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import multiprocessing
-import multiprocessing.queues
 import os
-import queue
+import pickle
+import select
+import struct
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -21,10 +23,11 @@ from .. import apart
 
 T = TypeVar("T")
 R = TypeVar("R")
+HEADER = struct.Struct("!Q")  # the length of the message that follows
 
 
 class WorkerError(Exception):
-    """A worker failed: its traceback."""
+    """A worker failed: its traceback, or how it ended."""
 
 
 def forks(workers: int) -> bool:
@@ -32,55 +35,95 @@ def forks(workers: int) -> bool:
     return workers > 1 and os.name == "posix"
 
 
+def _send(fd: int, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int) -> object:
+    def exactly(n: int) -> bytes:
+        parts, left = [], n
+        while left:
+            part = os.read(fd, min(left, 1 << 20))
+            if not part:
+                raise EOFError
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+    (length,) = HEADER.unpack(exactly(HEADER.size))
+    return pickle.loads(exactly(length))
+
+
+def _serve(work: Callable[[T], R], chunks: Sequence[T], tasks: int, results: int,
+           parent: int) -> None:  # pragma: no cover - runs in the forked worker
+    apart.die_with_parent(parent)
+    code = 0
+    try:
+        while (i := _receive(tasks)) is not None:
+            try:
+                _send(results, (True, work(chunks[i])))  # type: ignore[index]
+            except BaseException:  # noqa: BLE001 - every failure goes to the parent
+                _send(results, (False, traceback.format_exc()))
+    except BaseException:  # noqa: BLE001 - the parent went away
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def fork_map(work: Callable[[T], R], chunks: Sequence[T], workers: int) -> Iterator[R]:
     """`work(chunk)` for every chunk, in `workers` forked processes, as they are done.
 
     The parent's objects are set aside from the garbage collector first: it would write to
     every object it looks at, and so copy into each process the memory they share."""
-    context = multiprocessing.get_context("fork")
-    tasks = context.SimpleQueue()
-    results = context.Queue()
-    parent = os.getpid()
-
-    def serve() -> None:
-        apart.die_with_parent(parent)
-        while (i := tasks.get()) is not None:
-            try:
-                results.put((True, work(chunks[i])))
-            except BaseException:  # noqa: BLE001 - every failure goes to the parent
-                results.put((False, traceback.format_exc()))
-
+    parent, started = os.getpid(), []
     gc.freeze()
     try:
-        processes = [context.Process(target=serve, daemon=True) for _ in range(workers)]
-        for p in processes:
-            p.start()
+        for _ in range(min(workers, len(chunks))):
+            task_r, task_w = os.pipe()
+            result_r, result_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the worker
+                os.close(task_w)
+                os.close(result_r)
+                _serve(work, chunks, task_r, result_w, parent)
+            os.close(task_r)
+            os.close(result_w)
+            started.append((pid, task_w, result_r))
     finally:
         gc.unfreeze()
     try:
-        for i in range(len(chunks)):
-            tasks.put(i)
-        for _ in processes:
-            tasks.put(None)
-        for _ in chunks:
-            ok, value = _next(results, processes)
+        yield from _share(started, len(chunks))
+    finally:
+        for pid, task_w, result_r in started:
+            for fd in (task_w, result_r):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _share(started: list[tuple[int, int, int]], count: int) -> Iterator[R]:
+    """Hand out chunk numbers, one to a worker at a time, and yield the results."""
+    following = iter(range(count))
+    busy: dict[int, int] = {}  # result pipe -> task pipe
+    for _, task_w, result_r in started:
+        _send(task_w, next(following))
+        busy[result_r] = task_w
+    done = 0
+    while done < count:
+        ready, _, _ = select.select(list(busy), [], [])
+        for result_r in ready:
+            try:
+                ok, value = _receive(result_r)  # type: ignore[misc]
+            except EOFError:
+                raise WorkerError("a worker process ended before its work was done") from None
             if not ok:
                 raise WorkerError(value)
-            yield value
-    finally:
-        for p in processes:
-            if p.is_alive():
-                p.terminate()
-            p.join()
-
-
-def _next(results: multiprocessing.queues.Queue, processes: list) -> tuple[bool, object]:
-    """The next result; a worker that died without one fails the work."""
-    while True:
-        try:
-            return results.get(timeout=1)
-        except queue.Empty:
-            dead = [p for p in processes if p.exitcode not in (None, 0)]
-            if dead:
-                raise WorkerError(f"a worker process ended with code {dead[0].exitcode}"
-                                  ) from None
+            done += 1
+            task = next(following, None)
+            _send(busy[result_r], task)
+            if task is None:  # that worker ends: its pipe has nothing more to say
+                del busy[result_r]
+            yield value  # type: ignore[misc]

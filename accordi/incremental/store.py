@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import sqlite3
 import sys
@@ -24,22 +23,11 @@ from typing import Any
 import markdown
 import yaml
 
+from .. import cachefile
+
 PACKAGE = Path(__file__).resolve().parent.parent
 FILE = "cache-v3.sqlite"
-SCHEMA = 3
 FLUSH_EVERY = 1000  # values
-LOCK_WAIT = 10  # seconds to wait for another process writing to the cache
-TABLES = (
-    "CREATE TABLE IF NOT EXISTS kv (space TEXT, key TEXT, value BLOB, PRIMARY KEY (space, key))",
-    "CREATE TABLE IF NOT EXISTS files (output TEXT, path TEXT, digest TEXT, size INTEGER, "
-    "stamp TEXT, tag TEXT, PRIMARY KEY (output, path))",
-    "CREATE TABLE IF NOT EXISTS reads (output TEXT, path TEXT, value BLOB, "
-    "PRIMARY KEY (output, path))",
-    "CREATE TABLE IF NOT EXISTS records (output TEXT, key TEXT, value BLOB, "
-    "PRIMARY KEY (output, key))",
-    "CREATE TABLE IF NOT EXISTS pending (output TEXT, kind TEXT, key TEXT, value BLOB, "
-    "PRIMARY KEY (output, kind, key))",
-)
 
 
 @cache
@@ -75,37 +63,51 @@ class Store:
         self.path = folder / FILE
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, bytes]] = []
-        self.broken = False  # could not be used at all: the build goes on without it
+        self.broken = False  # no longer used by this process (see `_give_up`)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            why = cachefile.problem(self.path)
+            if why is not None or not self.path.exists():
+                cachefile.renew(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            self.broken = True
+            say(f"build cache {self.path}: cannot be used or replaced "
+                f"({getattr(exc, 'strerror', None) or exc}): building without a cache")
+            return
+        if why is not None:
+            say(f"build cache {self.path} {why}: replaced by an empty one, so this build "
+                "starts from scratch")
 
     @property
     def db(self) -> sqlite3.Connection | None:
         if self._db is None and not self.broken:
-            self._db = self._open()
+            try:
+                self._db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True,
+                                           timeout=cachefile.LOCK_WAIT)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            except (sqlite3.Error, OSError) as exc:
+                self._give_up(exc)
         return self._db
 
-    def _open(self) -> sqlite3.Connection | None:
-        """The cache, or a new empty one in its place when it cannot be read."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            return _connect(self.path)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):  # in use: it is not ours to replace
-                self.say(f"build cache {self.path} is in use by another build: building "
-                         "without it")
-                self.broken = True
-                return None
-            reason = str(exc)
-        except (sqlite3.Error, OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-        self.say(f"build cache {self.path} cannot be read ({reason}): building without it, "
-                 "and starting a new one")
-        try:
-            return _replace(self.path)
-        except (sqlite3.Error, OSError) as exc:
-            self.say(f"build cache {self.path} cannot be replaced ({exc}): building without "
-                     "a cache")
-            self.broken = True
-            return None
+    def _give_up(self, exc: Exception) -> None:
+        """A fault met while the cache is in use: said once, then this process goes on
+        without the cache (what it did not write is made again next time). A damaged file
+        is replaced by an empty one for the next build."""
+        damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, sqlite3.OperationalError)
+        if not self.broken:
+            self.say(f"build cache {self.path}: {getattr(exc, 'strerror', None) or exc}: "
+                     f"going on without it{' (replaced by an empty one)' if damaged else ''}")
+        self.broken = True
+        if damaged:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                cachefile.renew(self.path)
+        self._pending.clear()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
 
     def _run(self, work: Callable[[sqlite3.Connection], Any], default: Any = None) -> Any:
         """`work(db)`, or `default` when the cache fails meanwhile (it is then let go)."""
@@ -114,12 +116,12 @@ class Store:
             return default
         try:
             return work(db)
-        except (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, ValueError,
-                TypeError, OSError) as exc:
-            self.say(f"build cache {self.path} failed ({exc}): going on without it")
-            self.close(flush=False)
-            self.broken = True
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(exc)
             return default
+        except (pickle.PickleError, EOFError, AttributeError, ValueError, TypeError,
+                IndexError, ImportError):
+            return default  # damaged bytes unpickle into any error: as if not there
 
     # -- values by key ---------------------------------------------------------------------
 
@@ -133,6 +135,8 @@ class Store:
 
     def put(self, space: str, key: str, value: Any, flush: bool = False) -> None:
         """Keep a value (written on `flush()`; with `flush`, as soon as many are waiting)."""
+        if self.broken:
+            return
         self._pending.append((space, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
         if flush and len(self._pending) > FLUSH_EVERY:
             self.flush()
@@ -245,44 +249,3 @@ def _save_values(db: sqlite3.Connection, output: str, reads: dict[str, Any],
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
                        [(output, k, v if isinstance(v, bytes) else _dump(v))
                         for k, v in values.items() if v is not None])
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """The cache at `path`, checked: a database of this version, readable and writable."""
-    db = sqlite3.connect(path, timeout=LOCK_WAIT)
-    try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and version != SCHEMA:
-            raise ValueError(f"it is of another version ({version})")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        with db:
-            for sql in TABLES:
-                db.execute(sql)
-            db.execute(f"PRAGMA user_version={SCHEMA}")
-        db.execute("SELECT count(*) FROM kv").fetchone()
-        return db
-    except BaseException:
-        db.close()
-        raise
-
-
-def _replace(path: Path) -> sqlite3.Connection:
-    """A new, empty cache made beside `path` and moved onto it in one step."""
-    fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
-    for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
-        leftover.unlink(missing_ok=True)
-    db = sqlite3.connect(fresh)
-    with db:
-        for sql in TABLES:
-            db.execute(sql)
-        db.execute(f"PRAGMA user_version={SCHEMA}")
-    db.close()
-    for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    if path.is_dir() and not path.is_symlink():
-        path.rename(path.with_name(f".{path.name}.{os.getpid()}.unusable"))
-    os.replace(fresh, path)
-    return _connect(path)

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from functools import partial
 
+from ..characters import for_output
 from ..dates import PartialDate
 from ..i18n import format_date, localize, t
 from ..labels import feed_title
@@ -106,8 +107,8 @@ class FeedWriter:
         head = ET.tostring(root, encoding="unicode").removesuffix("</feed>")
         # An agreement is in several feeds of a language: its entry is written once.
         entries = "".join(f"  {self.entry_text(a, lang)}\n" for a in items)
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n{head}{entries}</feed>\n'
-                .encode())
+        return for_output(f'<?xml version="1.0" encoding="utf-8"?>\n{head}{entries}</feed>\n'
+                          ).encode()
 
     def entry_text(self, a: Agreement, lang: str) -> str:
         """The entry of `a` as it stands in any feed of `lang` (indented one level)."""

@@ -31,6 +31,8 @@ README = "README.txt"
 SQLITE = "accordi.sqlite"
 DATAPACKAGE = "datapackage.json"  # accordi.outputs.datapackage
 CATALOG_TTL, CATALOG_JSONLD = "catalog.ttl", "catalog.jsonld"  # accordi.outputs.catalog
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def catalogue(lang: str, table_names: Iterable[str]) -> list[dict[str, str]]:
@@ -70,6 +72,16 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula when the file
+    is opened (`=HYPERLINK(...)`) starts with an apostrophe, which makes it show as text.
+    Numbers are left as they are: a negative amount is no formula."""
+    text = cell(value)
+    if isinstance(value, (str, list)) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def _csv(lines: Iterable[list[str]]) -> str:
     """RFC 4180 CSV lines (comma, CRLF, quotes where needed)."""
     buffer = io.StringIO(newline="")
@@ -79,7 +91,7 @@ def _csv(lines: Iterable[list[str]]) -> str:
 
 def csv_rows(names: list[str], rows: Iterable[dict[str, Any]]) -> str:
     """Rows as CSV lines, their values in the order of `names`."""
-    return _csv([cell(row[n]) for n in names] for row in rows)
+    return _csv([csv_cell(row[n]) for n in names] for row in rows)
 
 
 def to_csv(data: Dataset, table: str) -> bytes:
@@ -152,7 +164,7 @@ def readme(data: Rows) -> str:
         out += ["", t(lang, "opendata_metadata"), "-" * len(t(lang, "opendata_metadata")),
                 t(lang, "opendata_metadata_intro")]
         out += [f"  {key}: {text}" for key, text in metadata_docs(lang, data.languages)]
-        out += ["", t(lang, "opendata_tables_intro"), ""]
+        out += ["", t(lang, "opendata_tables_intro"), t(lang, "opendata_formulas"), ""]
         for table in data.tables.values():
             out += [f"{table.name}.csv", "-" * len(f"{table.name}.csv"),
                     strings(lang)["data_tables"][table.name],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from ..characters import for_output
 from ..output import Context, Output
 from ..pages.spec import alternates_of, indexable, page_keys
 from ..records import Site
@@ -38,7 +39,7 @@ def sitemap(ctx: Context) -> bytes:
                       href=router.origin + alternates[source])
     ET.indent(root)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n")
+            + for_output(ET.tostring(root, encoding="unicode")).encode("utf-8") + b"\n")
 
 
 def plan(site: Site, router: Router) -> Iterable[Output]:

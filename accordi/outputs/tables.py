@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from babel import Locale
 
+from ..characters import clean
 from ..dates import PartialDate, Span
 from ..i18n import country_name, strings, t
 from ..output import Context, data, whole
@@ -116,6 +117,11 @@ def _iso(date: PartialDate | Span | None) -> str | None:
     return date.iso() if date else None
 
 
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as every data file holds it: without the characters no format may hold."""
+    return {key: clean(value) for key, value in row.items()}
+
+
 def dataset(ctx: Context) -> Dataset:
     """The tables of the site (their rows made once for every file they go into)."""
     return Dataset(ctx)
@@ -182,7 +188,7 @@ class Rows:
         counterparts = {c["partner"]: c["name"] for c in a.counterparts}
         refs = ([("act", r) for r in a.acts] + [("document", r) for r in a.documents]
                 + [("source", r) for r in a.sources])
-        return {
+        rows = {
             "agreements": [self._agreement_row(a)],
             "agreement_partners": [
                 {"agreement_id": a.id, "position": i, "partner_id": pid,
@@ -200,6 +206,7 @@ class Rows:
                  "term_end": _iso(r.end), **self._text("note", r.note)}
                 for i, r in enumerate(a.renewals, 1)],
         }
+        return {name: [_clean(row) for row in found] for name, found in rows.items()}
 
     def _agreement_row(self, a: Agreement) -> dict[str, Any]:
         """The row of `a` in the table of agreements."""
@@ -252,7 +259,7 @@ class Rows:
             out[f"documentation_{lg}"] = self.router.absolute_url("opendata", lg)
         out["schema_url"] = self.router.file_absolute("data", "opendata.schema.json")
         out["content_schema_url"] = self.router.file_absolute("data", "content.schema.json")
-        return out
+        return _clean(out)
 
 
 class Dataset(Rows):
@@ -272,6 +279,8 @@ class Dataset(Rows):
             for name, rows in own.items():
                 self.rows[name] += rows
         self._partners_and_themes()
+        for name in ("partners", "themes"):
+            self.rows[name] = [_clean(row) for row in self.rows[name]]
         for name, rows in self.rows.items():
             expected = self.tables[name].names
             for row in rows:
