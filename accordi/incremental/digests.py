@@ -27,10 +27,16 @@ def digest(value: object) -> bytes:
 
 
 class Values:
-    """The fields of the site's records, and of what else outputs read, by key."""
+    """The fields of the site's records, and of what else outputs read, by key.
 
-    def __init__(self, site: Site, history: History | None):
+    `known` keeps the digests of the site's own large values by identity (the list of
+    published addresses, the documents): after an edit of one record they are the same
+    objects, and taking their digest would cost more than the rest of the edit."""
+
+    def __init__(self, site: Site, history: History | None,
+                 known: dict[int, tuple[object, bytes]] | None = None):
         self.site, self.history = site, history
+        self.known = {} if known is None else known
         self._collections = {kind: getattr(site, name) for kind, name in COLLECTIONS.items()}
         self._lists = {name: getattr(site, name) for name in COLLECTIONS.values()}
 
@@ -60,9 +66,17 @@ class Values:
     def digests(self, key: Key, fields: Iterable[str]) -> Digests:
         """The digest of each of `fields` of `key` (GONE for a record that is gone)."""
         try:
+            if key[0] == "site":
+                return {f: self._by_identity(self.value(key, f)) for f in fields}
             return {f: digest(self.value(key, f)) for f in fields}
         except KeyError:
             return dict.fromkeys(fields, GONE)
+
+    def _by_identity(self, value: object) -> bytes:
+        held = self.known.get(id(value))
+        if held is None or held[0] is not value:
+            held = self.known[id(value)] = (value, digest(value))
+        return held[1]
 
 
 def _stat(path: str) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ from .fragments import Fragments
 from .ledger import Changed, Ledger
 from .patch import patch
 from .store import Store, code_version
-from .tracking import Frozen, Key, Reads, Recorder, freeze, thaw, tracked
+from .tracking import Frozen, Key, Reads, Recorder, freeze, tracked
 
 
 def environment(*roots: Path) -> str:
@@ -76,12 +76,14 @@ class Loading:
         self.environment = ""
         self.steps: dict[str, Step] = {}
         self.plans: dict[Plan, tuple[Frozen, list[Output]]] = {}
+        self.outputs: list[Output] | None = None  # every plan's, as last listed
         self.git: History | None = None
         self.git_seen: dict | None = None
         self.values: Values | None = None
         self.ctx: Context | None = None
         self.interned: dict[frozenset[str], frozenset[str]] = {}
         self.patched = False  # the latest load changed the last site instead of loading
+        self.digested: dict[int, tuple[object, bytes]] = {}  # see `digests.Values`
 
     def read(self, root: Path, errors: ErrorCollector) -> RawContent:
         raw = self.files.read(root, errors, self.workers)
@@ -109,7 +111,7 @@ class Loading:
             return None
         self._environment(job, site.settings.base_url)
         self.git = read_history(job.paths.content) if job.history else None
-        self.values = Values(site, self.git)
+        self.values = Values(site, self.git, self.digested)
         if keys is not None:
             keys = set(keys) | set(self._pseudo_keys())
         self._outdate(self.ledger.changes(self.values, keys))
@@ -204,15 +206,20 @@ class Loading:
         return self.ctx
 
     def plan(self, plans: Iterable[Plan], ctx: Context) -> list[Output]:
-        out: list[Output] = []
+        """Every output, each plan's list made again only when what it read changed: the
+        same list as last time when none was (see `Making.make`)."""
+        plans = tuple(plans)
+        again = False
         for plan in plans:
             if plan not in self.plans:
                 listed: list[Output] = []
                 reads = self.recorded(partial(_extend, listed, plan, ctx))
                 self.ledger.learn(self._values(), reads)
                 self.plans[plan] = (freeze(reads, self.interned), listed)
-            out += self.plans[plan][1]
-        return out
+                again = True
+        if again or self.outputs is None:
+            self.outputs = [out for plan in plans for out in self.plans[plan][1]]
+        return self.outputs
 
     def _values(self) -> Values:
         assert self.values is not None
@@ -224,8 +231,12 @@ def _extend(listed: list[Output], plan: Plan, ctx: Context) -> None:
 
 
 def _reads_any(reads: Frozen, changed: Changed) -> bool:
-    return any(not changed[key].isdisjoint(fields) for key, fields in thaw(reads).items()
-               if key in changed)
+    """Whether `reads` include a field in `changed`."""
+    for (kind, id), fields in changed.items():
+        for g in reads:
+            if g.kind == kind and not g.fields.isdisjoint(fields) and id in g.ids:
+                return True
+    return False
 
 
 def _documents(documents: dict[str, Path]) -> dict[str, tuple[int, int]]:

@@ -47,14 +47,22 @@ class Making:
 
     def _start_making(self) -> None:
         self.pending: dict[str, Output] = {}  # left for later by the latest update
+        self._made_from: list[Output] | None = None  # the list of outputs last made from
+        self._by_path: dict[str, Output] = {}
         self.searchable: set[str] = set()     # the pages the search index holds
 
     def make(self, outputs: list[Output], ctx: Context, sink: Sink,
              first: set[str] | None = None) -> Made:
         made = Made()
-        planned = {out.path for out in outputs}
-        self.searchable = {out.path for out in outputs if out.searchable}
         self.pending = {}
+        if self.lasting and outputs is self._made_from:  # the same list as last time:
+            self._make(self._stale_ones(first), ctx, sink, made)  # only the stale to look at
+            made.pending = set(self.pending)
+            return made
+        self._made_from = outputs
+        self._by_path = {out.path: out for out in outputs}
+        planned = self._by_path.keys()
+        self.searchable = {out.path for out in outputs if out.searchable}
         todo = []
         for out in outputs:
             if self.ledger.current(out.path):
@@ -76,6 +84,20 @@ class Making:
         if not self.lasting:
             self.fragments.clear()
         return made
+
+    def _stale_ones(self, first: set[str] | None) -> list[Output]:
+        """Of the outputs listed last time, those out of date (the others are current: their
+        files stand as published), the ones that may wait left for later."""
+        todo = []
+        for path in sorted(self.ledger.stale):
+            out = self._by_path.get(path)
+            if out is None:
+                continue
+            if first is not None and out.kind not in AT_ONCE and path not in first:
+                self.pending[path] = out
+            else:
+                todo.append(out)
+        return todo
 
     def finish(self, ctx: Context, sink: Sink, paths: Collection[str] | None = None,
                until: float | None = None) -> Made:
