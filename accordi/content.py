@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import frontmatter, schema
 from .cache import BuildCache, digest
 from .errors import ErrorCollector
 from .text import body_problems
@@ -319,8 +319,7 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         return None
     parts = split_front_matter(text)
     if parts is None:
-        errors.add(path, 1, "", "the file does not start with front matter",
-                   "begin the file with a line `---`, the fields, then another `---` line")
+        errors.add(path, 1, "", *frontmatter.problem(text))
         return None
     front, body, body_line = parts
     marked, problems = load(front, first_line=2)
