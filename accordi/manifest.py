@@ -7,6 +7,10 @@ must be covered, else `check` and `build` stop with an error naming it:
 
 - a renamed agreement lists its former id in `aliases`: the old addresses become redirects;
 - a removed record's lines are marked `removed YYYY-MM-DD`: they become notice pages.
+
+An agreement's data file (`/data/agreements/<id>.json`), which its page links to, is an
+address too: at a former id it becomes a small JSON saying where the record is now, and once
+removed, one saying so, since when, and where the data of the others is.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 from .errors import ErrorCollector
 from .model import Site
+from .outputs.opendata import to_json
 from .routes import Router
 from .views import PageSpec, Views
 
@@ -115,6 +120,15 @@ def _address(output: str) -> str:
     return "/" + output.removesuffix("index.html")
 
 
+def is_data(address: str) -> bool:
+    """Whether a recorded address is a data file rather than a page."""
+    return address.startswith("/data/") and not address.endswith("/")
+
+
+def _data_address(router: Router, id: str) -> str:
+    return "/" + router.file_output("agreement_data", id)
+
+
 def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect]:
     """The former addresses of renamed agreements (`aliases`), in every language."""
     router = Router("/")
@@ -135,14 +149,18 @@ def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect
             claimed[old] = a.id
             out += [Redirect(_address(router.output_path("agreement", lang, old)),
                              "agreement", lang, a.id) for lang in site.settings.languages]
+            out.append(Redirect(_data_address(router, old), "agreement_data", "", a.id))
     return out
 
 
 def published(site: Site) -> frozenset[str]:
-    """Every page address the site publishes from its records (not redirects or notices)."""
+    """Every page address the site publishes from its records, and each agreement's data
+    file (not redirects or notices)."""
     global _PUBLISHED
     if _PUBLISHED is None or _PUBLISHED[0] is not site:  # asked three times per build
-        _PUBLISHED = (site, frozenset(Views(site, Router("/")).addresses()))
+        router = Router("/")
+        _PUBLISHED = (site, frozenset(Views(site, router).addresses()).union(
+            _data_address(router, a) for a in site.agreements))
     return _PUBLISHED[1]
 
 
@@ -180,13 +198,39 @@ def check(site: Site, content: Path, errors: ErrorCollector) -> None:
 
 def extra_pages(site: Site, views: Views, content: Path) -> list[PageSpec]:
     """Redirect pages at former addresses and notices at removed ones."""
-    specs = [views.redirect(r.kind, r.lang, r.path, r.target) for r in redirects(site)]
+    specs = [views.redirect(r.kind, r.lang, r.path, r.target) for r in redirects(site)
+             if not is_data(r.path)]
     entries = read(content, ErrorCollector(content)) or []
     live = published(site) | {r.path for r in redirects(site)}
     for e in entries:
-        if e.removed and e.path not in live:
+        if e.removed and e.path not in live and not is_data(e.path):
             specs.append(views.removed(e.path, e.removed))
     return specs
+
+
+def extra_files(site: Site, content: Path) -> dict[str, bytes]:
+    """At a renamed agreement's former data file, where it is now; at a removed one's, a
+    notice: a program that fetched the address finds out what happened, not a 404."""
+    router = Router(site.settings.base_path, site.settings.origin)
+    out = {}
+    for r in redirects(site):
+        if is_data(r.path):
+            out[router.address_output(r.path)] = to_json({
+                "moved": True, "id": _data_id(r.path), "now": r.target,
+                "url": router.file_absolute("agreement_data", r.target)})
+    live = published(site) | {r.path for r in redirects(site)}
+    for e in read(content, ErrorCollector(content)) or []:
+        if e.removed and e.path not in live and is_data(e.path):
+            out[router.address_output(e.path)] = to_json({
+                "removed": True, "id": _data_id(e.path), "date": e.removed.isoformat(),
+                "agreements": router.file_absolute("data", "agreements.json"),
+                "documentation": router.origin + router.url_for(
+                    "opendata", site.settings.source_lang)})
+    return out
+
+
+def _data_id(address: str) -> str:
+    return address.rsplit("/", 1)[-1].removesuffix(".json")
 
 
 def record(content: Path, addresses: set[str]) -> int:
