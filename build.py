@@ -19,7 +19,7 @@ from pathlib import Path
 from accordi import check, pipeline, scaffold
 from accordi import schema as content_schema
 from accordi.config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
-from accordi.errors import ContentFailure
+from accordi.errors import ContentFailure, warnings_summary
 from accordi.publish import PublishError
 
 
@@ -100,8 +100,8 @@ def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
     except PublishError as failure:
         print(f"build stopped: {failure}; {args.output} was left as it was", file=sys.stderr)
         return 1
-    for warning in report.warnings:
-        print(warning, file=sys.stderr)
+    for line in warnings_summary(report.warnings) + report.notes:
+        print(line, file=sys.stderr)
     print(f"built {report.pages} pages, {report.files} files into {args.output} "
           f"in {report.seconds:.2f} s, statuses as of {as_of.isoformat()}")
     return 0

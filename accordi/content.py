@@ -21,12 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, schema
+from .bodymarks import NONE as NO_MARKS
+from .bodymarks import BodyMarks, level_problems, marks_of
 from .cache import BuildCache, digest
 from .errors import ErrorCollector
 from .text import body_problems
 from .yamlmarks import Marked, load
 
 LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
+ARTICLED = ("agreement", "agreementTranslation")  # kinds of files whose texts have articles
 
 
 def pack(text: str) -> bytes:
@@ -50,6 +53,7 @@ class Source:
     marked: Marked
     packed: bytes = b""  # the body (see `pack`)
     body_line: int = 1
+    marks: BodyMarks = NO_MARKS  # the body's anchors and links into the site
 
     @property
     def data(self) -> dict[str, Any]:
@@ -339,11 +343,15 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
             del marked.data[key]
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
-    for line, message, hint in body_problems(body, body_line):
+    problems = body_problems(body, body_line)
+    if kind in ARTICLED:
+        problems += level_problems(body, body_line)
+    for line, message, hint in problems:
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    return Source(path, marked, pack(body), body_line).digested()
+    marks = marks_of(body, body_line) if not problems else NO_MARKS
+    return Source(path, marked, pack(body), body_line, marks).digested()
 
 
 def _leaves(path: Path, folder: Path, errors: ErrorCollector) -> bool:

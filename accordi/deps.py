@@ -92,8 +92,8 @@ def _seal(fp: dict[Key, str], sums: dict[str, int]) -> None:
 
 def _determined_by(a: Agreement) -> tuple:
     """What an agreement's fingerprints follow from: its files (front matter and text, by
-    digest), its documents, its relations and its status (itself worked out from them, the
-    reference day and its successors)."""
+    digest), its documents, its relations, its status (itself worked out from them, the
+    reference day and its successors) and the former anchors its pages keep."""
     st = a.status
     assert st is not None
     return (a.id, a.source.data_digest, a.source.body_digest,
@@ -101,7 +101,8 @@ def _determined_by(a: Agreement) -> tuple:
                   for lang, src in sorted(a.translations.items())),
             tuple((d.file, d.size) for d in a.documents), tuple(a.extended_by),
             tuple(a.superseded_by),
-            (st.value, st.as_of, st.stated, st.stated_on, st.until, st.by))
+            (st.value, st.as_of, st.stated, st.stated_on, st.until, st.by),
+            tuple(sorted(a.former_anchors.items())))
 
 
 def agreement_fingerprints(a: Agreement) -> dict[Key, str]:
@@ -122,7 +123,7 @@ def _agreement_fingerprints(a: Agreement) -> dict[Key, str]:
     texts = [src.body_digest for _, src in files]
     return {
         ("agreement", a.id): _digest((data, texts, st, a.documents, a.extended_by,
-                                      a.superseded_by)),
+                                      a.superseded_by, sorted(a.former_anchors.items()))),
         ("agreement-item", a.id): _digest((a.title, a.object, a.type, st, a.signed, a.end,
                                            a.renewals, a.partners, a.themes)),
         # Everything but the texts: what the data files and feeds publish.

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apart, deps, manifest, model, outputs
+from . import anchors, apart, check, deeplinks, deps, manifest, model, outputs
 from .cache import BuildCache, code_version
 from .config import Paths, settings_from
 from .content import LANG_FILE, FileCache, RawContent, Source, read_content
@@ -134,7 +134,7 @@ def _produced(record: tuple[str, str, int, str] | None) -> bool:
     return record is None or ":" in record[0]
 
 
-_KEPT = ("published", "previous", "searchable", "addresses", "_known")  # see update_apart
+_KEPT = ("published", "previous", "searchable", "addresses", "anchors", "_known")  # update_apart
 
 
 # What forked workers render with (inherited from the parent, never pickled).
@@ -164,6 +164,8 @@ class SiteBuilder:
         self.paths, self.as_of, self.base_url = paths, as_of, base_url
         self.store, self.workers, self.history = store, workers, history
         self.addresses: set[str] = set()  # every page address of the last good build
+        self.anchors: dict[str, str] = {}  # each agreement page's anchors, by address
+        self.warn = False  # add the warnings `check` gives (a one-off build reports them)
         self.searchable: set[str] = set()  # output paths of its pages for the search index
         self.files = FileCache(store)
         self.html_cache: dict | None = None
@@ -204,6 +206,9 @@ class SiteBuilder:
         site = build_site(raw, settings, errors, reserved_segments())
         if not errors.failed:
             manifest.check(site, self.paths.content, errors)
+            self.anchors = deeplinks.check(site, self.paths, errors)
+        if self.warn and not errors.failed:
+            check.warnings(site, errors)
         return (None if errors.failed else site), errors
 
     def _intact(self, path: str, record: tuple[str, str, int, str] | None = None) -> bool:
@@ -262,7 +267,9 @@ class SiteBuilder:
         self.pending, self._unplanned, self._later = {}, False, None
         reworded, last = self._reworded(read, state), self._last
         self._last = None
-        patched = reworded is not None
+        # what the edit broke (an anchor, a link) is reported the full way
+        patched = reworded is not None and deeplinks.holds(last.site, self.paths,
+                                                           {a.id for a in reworded})
         if patched:
             site, errors = last.site, read[1]
         else:
@@ -456,10 +463,12 @@ class SiteBuilder:
         extras.update(_copy_tree(self.paths.assets, "assets"))
         # Documents as the content check found them: links out of the folder are refused.
         extras.update({rel: path.read_bytes() for rel, path in site.documents.items()})
+        extras.update(manifest.extra_files(site, self.paths.content))  # moved or removed data
         return extras
 
     def _signature(self, raw: RawContent) -> tuple:
-        """What the fast path cannot see in parsed files: published addresses, documents."""
+        """What the fast path cannot see in parsed files: published addresses and anchors,
+        documents."""
         def stamp(path: Path) -> tuple[int, int]:
             try:
                 st = path.stat()
@@ -467,6 +476,7 @@ class SiteBuilder:
                 return (0, 0)
             return (st.st_mtime_ns, st.st_size)
         return (stamp(manifest.manifest_path(self.paths.content)),
+                stamp(anchors.ledger_path(self.paths.content)),
                 sorted((rel, stamp(path)) for rel, path in raw.documents.items()))
 
     def _edited(self, read: tuple[RawContent, ErrorCollector], state: _State
@@ -514,6 +524,10 @@ class SiteBuilder:
         fp = dict(last.fp)
         for a, lang, _, src in edited:
             a.reword(lang, src, site.settings.source_lang)  # the same fields: only the text
+        if not deeplinks.holds(site, self.paths, {a.id for a, *_ in edited}):
+            self._last = None  # the edit broke an anchor or a link: the full way reports it
+            return None
+        for a, *_ in edited:
             fp.update(deps.agreement_fingerprints(a))
         # Lists and data files show no text: what they show of these records is the same.
         if any(fp[kind, a.id] != last.fp[kind, a.id] for a, *_ in edited
@@ -584,7 +598,7 @@ class SiteBuilder:
         published, the page addresses, the changes) comes back. Files go to `sink` from the
         child and its workers: the caller learns them from `Changes.written`.
         """
-        self.lasting = False
+        self.lasting, self.warn = False, True
         if not self._forks:
             changes = self.update(sink, surroundings)
             self.release()

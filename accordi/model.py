@@ -143,6 +143,8 @@ class Agreement:
     extended_by: list[str] = field(default_factory=list)
     superseded_by: list[str] = field(default_factory=list)
     status: Status | None = None
+    # language -> (former anchor, the anchor it lands on now): see accordi.deeplinks
+    former_anchors: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def sort_key(self) -> tuple:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest, search
+from . import anchors, manifest, search
 from .cache import BuildCache
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
@@ -32,6 +32,7 @@ class BuildReport:
     search_kept: bool = False  # no record page changed, so the previous index was kept whole
     search_indexed: int = 0    # shards of the index made again (the others were kept)
     inputs_unchanged: bool = False  # nothing it reads had changed: the content was not read
+    notes: list[str] = field(default_factory=list)  # what the build recorded, for the editor
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -111,6 +112,7 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
                 staging.commit()
                 builder.publish_manifest()
             notes = record_addresses(paths.content, builder.addresses)
+            notes += record_anchors(paths.content, builder.anchors)
             if store and not notes:
                 # Not after writing the list of addresses: the build reads it too, so the
                 # next one must look again.
@@ -123,8 +125,8 @@ def build(paths: Paths, as_of: dt.date, base_url: str | None = None,
         if store:
             store.close()
     return BuildReport(changes.rendered, len(builder.published),
-                       time.perf_counter() - started, changes.warnings + notes, found,
-                       not made, len(made))
+                       time.perf_counter() - started, changes.warnings, found,
+                       not made, len(made), notes=notes)
 
 
 def _nothing_to_do(builder: SiteBuilder, found: Inputs, last: dict, output: Path) -> bool:
@@ -165,3 +167,16 @@ def record_addresses(content: Path, addresses: set[str]) -> list[str]:
         return []
     return [f"{where}: note: recorded {added} new published address"
             f"{'es' if added > 1 else ''}; commit this file with your change"]
+
+
+def record_anchors(content: Path, current: dict[str, str]) -> list[str]:
+    """Add newly published anchors to the content's list of them; a note for the editor."""
+    where = f"{content.name}/{anchors.LEDGER}"
+    try:
+        added = anchors.record(content, current)
+    except OSError as exc:
+        return [f"{where}: warning: cannot record the published anchors: {exc.strerror}"]
+    if not added:
+        return []
+    return [f"{where}: note: recorded {added} new published anchor"
+            f"{'s' if added > 1 else ''}; commit this file with your change"]

@@ -16,6 +16,7 @@ from typing import Any
 from babel.numbers import format_currency
 from markupsafe import Markup
 
+from .bodymarks import keep_former
 from .cache import BuildCache, digest
 from .charts.map import world_map
 from .charts.timeline import chronological, period, timeline
@@ -515,8 +516,10 @@ class Views:
             for other in getattr(a, key):
                 related.append({"relation": t(lang, key),
                                 **self.agreement_item(s.agreements[other], lang)})
-        summary = self.body_part(a.bodies, lang, "summary")
-        text = self.body_part(a.bodies, lang, "text", shift=1, self_links=True)
+        former = a.former_anchors.get(lang, ())  # renumbered: old links still land
+        summary = keep_former(self.body_part(a.bodies, lang, "summary"), former)
+        text = keep_former(self.body_part(a.bodies, lang, "text", shift=1, self_links=True),
+                           former)
         refs = [{"title": self.loc(r.title, lang), "date": format_date(r.date, lang),
                  "url": r.url} for r in a.acts]
         description = t(lang, "meta_agreement", type=t(lang, f"type_{a.type}"),
