@@ -32,13 +32,11 @@ from pathlib import Path
 
 import markdown
 
-from accordi import manifest, pipeline
+from accordi import anchors, deeplinks, manifest, pipeline
 from accordi.cache import BuildCache
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.incremental import SiteBuilder
-from accordi.routes import Router
 from accordi.serve import IdleCollector, finish, refresh
-from accordi.views import Views
 from bench.generate import generate
 
 
@@ -111,12 +109,13 @@ def touch(corpus: Path) -> None:
 
 
 def settle(corpus: Path) -> None:
-    """List the corpus's page addresses in its manifest, as its first build would (the
-    build reads that file too): every measured build then starts from the same content."""
-    site, errors = pipeline.load_site(Paths(content=corpus, output=corpus / "unused"), AS_OF)
+    """List the corpus's addresses and anchors, as its first build would (the build reads
+    those files too): every measured build then starts from the same content."""
+    paths = Paths(content=corpus, output=corpus / "unused")
+    site, errors = pipeline.load_site(paths, AS_OF)
     assert site is not None, errors.report()
-    manifest.record(corpus, Views(site, Router(site.settings.base_path,
-                                                site.settings.origin)).addresses())
+    manifest.record(corpus, set(manifest.published(site)))
+    anchors.record(corpus, deeplinks.check(site, paths, errors))
 
 
 def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:
