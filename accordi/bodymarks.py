@@ -70,7 +70,7 @@ class _AnchorFinder:
         self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
 
     def anchors(self, source: str) -> list[str]:
-        if not source.strip():
+        if not MAY_HAVE_H2.search(source):  # no `##` heading, so no anchor: most prose
             return []
         md = self._md
         md.reset()
@@ -87,6 +87,8 @@ class _AnchorFinder:
 
 
 _FINDER: _AnchorFinder | None = None
+# A line that may make a `##` heading: a `#` heading, or the underline of one (`---`).
+MAY_HAVE_H2 = re.compile(r"^ {0,3}(?:#|[-=]+[ \t]*$)", re.MULTILINE)
 
 INTERNAL_LINK = re.compile(r"\]\(\s*<?((?:/(?!/)|#)[^)\s>]*)")
 REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?((?:/(?!/)|#)[^\s>]*)")
