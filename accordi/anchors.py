@@ -92,6 +92,12 @@ def read(content: Path, errors: ErrorCollector) -> Ledger | None:
 _READ: tuple[tuple, Ledger, list] | None = None
 
 
+def forget() -> None:
+    """Drop the list kept for the next read (see `read`), for a process that builds once."""
+    global _READ
+    _READ = None
+
+
 def _parse(file: Path, errors: ErrorCollector) -> Ledger:
     ledger = Ledger()
     for number, raw in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):

@@ -626,6 +626,7 @@ class SiteBuilder:
         self._last, self.memo, self.files = None, Memo(), FileCache(self.store)
         model.forget()
         manifest.forget()
+        anchors.forget()
         gc.collect()
         with contextlib.suppress(OSError, AttributeError):  # glibc keeps freed pages else
             ctypes.CDLL(None).malloc_trim(0)
