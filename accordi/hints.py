@@ -7,7 +7,7 @@ repeat: the diagnostic should name that cause, once, and what to write instead.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from .content import LANG_FILE, RawContent, Source
@@ -39,7 +39,8 @@ def free_id(wanted: str, used: Collection[str]) -> str:
     return f"{wanted}-{n}"
 
 
-def owner_of(id: str, sources: Iterable[Source], stem_of, itself: Source) -> Source | None:
+def owner_of(id: str, sources: Iterable[Source], stem_of: Callable[[Source], str],
+             itself: Source) -> Source | None:
     """The file named after `id` (`stem_of(src)` gives a file's name without its suffixes),
     other than `itself`: the file a copy took its id from."""
     return next((src for src in sources if src is not itself and stem_of(src) == id), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -327,8 +328,8 @@ class _Builder:
         seen[key] = src
         return True
 
-    def mismatch(self, src: Source, kind: str, sources: list[Source], stem_of,
-                 hint: str) -> None:
+    def mismatch(self, src: Source, kind: str, sources: list[Source],
+                 stem_of: Callable[[Source], str], hint: str) -> None:
         """A file whose id is not its name: a copy whose id was left as it was, when
         another file is named after that id; a mistake in one of the two otherwise."""
         id = src.data["id"]
