@@ -190,6 +190,10 @@ def test_the_old_address_redirects_to_the_new_one(moved_site, browser):
         page.wait_for_url(f"**/{lang}/{section}/{NEW}/")
         assert page.locator("h1").inner_text().startswith(
             "Dichiarazione programmatica" if lang == "it" else "Declaration")
+        # a deep link to the old address keeps its anchor (with scripts: the refresh alone
+        # drops it)
+        page.goto(server.base_url + f"{lang}/{section}/{OLD}/#testo")
+        page.wait_for_url(f"**/{lang}/{section}/{NEW}/#testo")
         page.close()
 
 
