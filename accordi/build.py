@@ -1,7 +1,8 @@
 """The build: the outputs the site is made of, and the steps that make them.
 
     read content -> load and check the site -> check addresses -> plan outputs ->
-    make outputs -> index search -> record addresses -> publish
+    check deep links -> make outputs -> index search -> record addresses and anchors ->
+    publish
 
 `build` runs them for the command line, into a fresh folder swapped into place; the live
 preview runs `update` (the steps up to making the outputs) after every edit. A session
@@ -13,17 +14,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from . import manifest, pages, search
+from . import anchors, check, deeplinks, manifest, pages, published, search
 from .errors import ContentFailure, ErrorCollector
 from .output import Plan
 from .outputs import catalog, datapackage, feeds, files, opendata, robots, sitemap, sqlite
 from .pages import notices
 from .publish import PublishError, Staging
-from .published import MANIFEST, record
+from .published import MANIFEST
 from .search import SearchReport
 from .session import BuildSession, Job, Made, Sink
 
@@ -53,11 +54,12 @@ class Report:
     pages: int                     # pages made by this build
     files: int                     # files in the output
     seconds: float
-    warnings: list[str]
+    warnings: list[str]            # what `build.py check` warns about
     search: SearchReport | None = None
     search_kept: bool = False      # no record page changed: the previous index was kept
     search_indexed: int = 0        # shards of the index made again
     inputs_unchanged: bool = False  # nothing the build reads had changed: nothing was read
+    notes: list[str] = field(default_factory=list)  # the lists of addresses and anchors grew
 
 
 class Steps:
@@ -90,15 +92,15 @@ def build(job: Job, session: BuildSession) -> Report:
         made = session.apart(partial(update, job, session, staging.write, steps))
         indexed = steps.run("index search", index_search, job, session, made, staging)
         # Before publishing: a build that cannot record its addresses publishes nothing.
-        notes = steps.run("record addresses", record_addresses, job, made.addresses)
+        notes = steps.run("record addresses and anchors", record_addresses, job, made)
         steps.run("publish", session.publish, job, made, staging)
     except BaseException:
         staging.abort()
         raise
     session.done(job, made.warnings, notes)
     return Report(made.rendered, session.published_count(), time.perf_counter() - started,
-                  made.warnings + notes, search.report(job.paths.output, session.search_files()),
-                  not indexed, indexed)
+                  made.warnings, search.report(job.paths.output, session.search_files()),
+                  not indexed, indexed, notes=notes)
 
 
 def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = None,
@@ -112,14 +114,21 @@ def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = No
     site = steps.run("load and check the site", session.load, raw, job, errors)
     if site is not None:
         steps.run("check addresses", session.check, manifest.check, site, job, errors)
-    if site is None or errors.failed:
+    if site is None:
         raise ContentFailure(errors)
     ctx = session.context(site, job)
     outputs = steps.run("plan outputs", session.plan, OUTPUTS, ctx)
+    anchors = steps.run("check deep links", deeplinks.check, site, outputs,
+                        job.paths.templates, errors)  # with the mistakes above: all at once
+    if errors.failed:
+        raise ContentFailure(errors)
+    if first is None:  # a build reports what `build.py check` warns about (a summary)
+        steps.run("gather warnings", check.warnings, site, errors)
     made = steps.run("make outputs", session.make, outputs, ctx, sink, first)
     made.warnings = [e.format() for e in errors.sorted()]
-    if first is None:  # a build: the addresses it publishes are recorded after it
+    if first is None:  # a build: the addresses and anchors it publishes are recorded after it
         made.addresses = set(manifest.published(site))
+        made.anchors = anchors
     return made
 
 
@@ -142,17 +151,24 @@ def index_search(job: Job, session: BuildSession, made: Made, staging: Staging) 
     return len(indexed)
 
 
-def record_addresses(job: Job, addresses: set[str]) -> list[str]:
-    """Add newly published addresses to the content's manifest; a note for the editor.
-    Raises PublishError when they cannot be recorded: the list is what keeps published
-    addresses alive."""
-    where = f"{job.paths.content.name}/{MANIFEST}"
-    try:
-        added = record(job.paths.content, addresses)
-    except OSError as exc:
-        raise PublishError(f"cannot record the published addresses in {where}: "
-                           f"{exc.strerror or exc}") from None
-    if not added:
-        return []
-    return [f"{where}: note: recorded {added} new published address"
-            f"{'es' if added > 1 else ''}; commit this file with your change"]
+def record_addresses(job: Job, made: Made) -> list[str]:
+    """Add newly published addresses and anchors to the content's lists; a note for the
+    editor about each list that grew. Raises PublishError when they cannot be recorded: the
+    lists are what keep published addresses and anchors alive."""
+    notes = []
+    for name, what, plural, add in (
+            (MANIFEST, "address", "addresses", lambda: published.record(
+                job.paths.content, made.addresses)),
+            (anchors.LEDGER, "anchor", "anchors", lambda: anchors.record(
+                job.paths.content, made.anchors))):
+        where = f"{job.paths.content.name}/{name}"
+        try:
+            added = add()
+        except OSError as exc:
+            raise PublishError(f"cannot record the published {plural} in {where}: "
+                               f"{exc.strerror or exc}") from None
+        if added:
+            notes.append(f"{where}: note: recorded {added} new published "
+                         f"{what if added == 1 else plural}; commit this file with your "
+                         "change")
+    return notes

@@ -16,11 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import check, manifest, scaffold
+from . import check, deeplinks, manifest, scaffold
 from . import schema as content_schema
-from .build import Report, build
+from .build import OUTPUTS, Report, build
 from .config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
-from .errors import ContentFailure, ErrorCollector
+from .errors import ContentFailure, ErrorCollector, warnings_summary
 from .incremental import IncrementalSession
 from .publish import PublishError
 from .records import Site
@@ -100,12 +100,15 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
     """Read, validate and cross-check the content: the site (None when its mistakes would
     stop a build) and every mistake found."""
     content = paths.content
-    job = Job(paths, as_of, base_url)
+    job = Job(paths, as_of, base_url, history=False)
     session = PlainSession()
     errors = ErrorCollector(content)
     site = session.load(session.read(content, errors), job, errors)
     if site is not None:
         manifest.check(site, content, errors)
+    if site is not None:
+        outputs = session.plan(OUTPUTS, session.context(site, job))
+        deeplinks.check(site, outputs, paths.templates, errors)
     return (None if errors.failed else site), errors
 
 
@@ -151,8 +154,8 @@ def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
     except (PublishError, SearchIndexError) as failure:
         print(f"build stopped: {failure}; {args.output} was left as it was", file=sys.stderr)
         return 1
-    for warning in report.warnings:
-        print(warning, file=sys.stderr)
+    for line in warnings_summary(report.warnings) + report.notes:
+        print(line, file=sys.stderr)
     print(f"built {report.pages} pages, {report.files} files into {args.output} "
           f"in {report.seconds:.2f} s, statuses as of {as_of.isoformat()}")
     return 0

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
 from . import schema
+from .anchors import Ledger, ledger_path
+from .anchors import read as read_ledger
 from .errors import ErrorCollector
 from .published import Entry as Published
 from .published import manifest_path, read_entries
@@ -87,6 +89,8 @@ class RawContent:
     published: list[Published] | None = None  # the recorded addresses; None before the first
     published_errors: list = field(default_factory=list)  # its mistakes, reported with the
     # site's addresses (they are checked once the records are sound)
+    anchors: Ledger = field(default_factory=Ledger)  # the anchors recorded (see `anchors`)
+    anchors_errors: list = field(default_factory=list)  # its mistakes, reported likewise
     failed: set[Path] = field(default_factory=set)  # files already reported as broken
     seen: set[Path] = field(default_factory=set)  # every file read
 
@@ -167,6 +171,7 @@ def read_content(root: Path, errors: ErrorCollector, source_lang: str = "it",
     walk.agreements()
     walk.pages()
     walk.published()
+    walk.anchors()
     walk.raw.documents = read_documents(root, errors)
     return walk.raw
 
@@ -260,6 +265,15 @@ class _Walk:
             apart = ErrorCollector(self.errors.root)
             self.raw.published = self.reader.load(path, apart, read_entries, "published")
             self.raw.published_errors = apart.errors
+
+    def anchors(self) -> None:
+        """The list of published anchors, when the site has one (see `accordi.anchors`)."""
+        path = ledger_path(self.root)
+        if path.is_file():
+            self.raw.seen.add(path)
+            apart = ErrorCollector(self.errors.root)
+            self.raw.anchors = self.reader.load(path, apart, read_ledger, "anchors")
+            self.raw.anchors_errors = apart.errors
 
     def pages(self) -> None:
         for path, is_dir in self.entries("pages"):

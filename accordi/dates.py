@@ -175,3 +175,44 @@ class Duration:
             if n:
                 out += f"{n}{unit}"
         return out
+
+
+# Ways editors write dates that the content does not take, and how each reads as ISO 8601.
+# Day-month-year is the Italian order (`31/06/2021`); a year first is year-month-day.
+_WRITTEN = (
+    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"), (3, 2, 1)),
+    (re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[/.\-](\d{4})$"), (2, 1)),
+    (re.compile(r"^(\d{4})[/.\-](\d{1,2})$"), (1, 2)),
+)
+
+
+def iso_form(text: str) -> str | None:
+    """`31/06/2021` written as the content writes dates (`2021-06-31`), when what it means
+    is clear: day, month and year in the Italian order, or the year first, with a month
+    from 1 to 12. None when it is not (the calendar is not looked at here)."""
+    for pattern, order in _WRITTEN:
+        if m := pattern.match(text.strip()):
+            parts = [m.group(i) for i in order]
+            if not 1 <= int(parts[1]) <= 12:
+                return None
+            return "-".join([parts[0]] + [f"{int(p):02d}" for p in parts[1:]])
+    return None
+
+
+def form_problem(value: object) -> tuple[str, str]:
+    """(message, hint) for a date that is not written YYYY-MM-DD, YYYY-MM or YYYY: the date
+    rewritten in that form, and whether that is a real date."""
+    text = str(value).strip()
+    iso = iso_form(text)
+    if iso is None:
+        return (f"`{text}` is not in YYYY-MM-DD form (nor YYYY-MM or YYYY)",
+                "write the date as the source states it, e.g. 2021-07-06, 2021-07 or 2021")
+    form = "YYYY-MM-DD" if iso.count("-") == 2 else "YYYY-MM"
+    try:
+        PartialDate.parse(iso)
+    except DateProblem as exc:
+        reason = exc.args[0].removeprefix(f"`{iso}` ")
+        return (f"`{text}` is not in {form} form; rewritten as `{iso}` it {reason}",
+                f"{exc.args[1]}, then write the date as {form}")
+    return f"`{text}` is not in {form} form", f"write it `{iso}`"

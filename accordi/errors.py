@@ -16,6 +16,35 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def ordinal(n: int) -> str:
+    """`1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`: how an editor counts the items of a list."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def field_view(field: str) -> str:
+    """A field's path as an editor reads the file: `signatories.0.party` is "field
+    `signatories`, 1st item, `party`" (the path counts list items from 0, editors from 1);
+    names within names stay as they are (`status.value`)."""
+    parts: list[str] = []
+    names: list[str] = []
+    for p in field.split("."):
+        if p.isdigit():
+            if names:
+                parts.append(f"`{'.'.join(names)}`")
+                names = []
+            parts.append(f"{ordinal(int(p) + 1)} item")
+        else:
+            names.append(p)
+    if names:
+        parts.append(f"`{'.'.join(names)}`")
+    first = next((i for i, p in enumerate(parts) if p.startswith("`")), None)
+    if first is None:
+        return ", ".join(parts)
+    # a list at the top of the file (themes.yaml): its item comes first
+    return ", ".join(parts[:first] + [f"field {parts[first]}"] + parts[first + 1:])
+
+
 def visible(text: str) -> str:
     """`text` with control characters written as `\\xNN` escapes."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
@@ -34,9 +63,9 @@ class ContentError:
     severity: str = "error"
 
     def format(self) -> str:
-        """Render as `file:line: error: field `x`: message` plus an indented hint."""
+        """Render as `file:line: error: field `x`, 2nd item: message` plus an indented hint."""
         where = visible(f"{self.path}:{self.line}" if self.line else self.path)
-        subject = f"field `{visible(self.field)}`: " if self.field else ""
+        subject = f"{visible(field_view(self.field))}: " if self.field else ""
         text = f"{where}: {self.severity}: {subject}{visible(self.message)}"
         if self.hint:
             text += f"\n    hint: {visible(self.hint)}"
@@ -88,6 +117,20 @@ class ErrorCollector:
         lines = [e.format() for e in items]
         lines.append(f"{n_err} error(s), {n_warn} warning(s)")
         return "\n".join(lines)
+
+
+SHOWN_WARNINGS = 5  # a build lists the first few; `build.py check` lists them all
+
+
+def warnings_summary(warnings: list[str]) -> list[str]:
+    """What a build prints of the warnings `check` gives: how many, then the first few."""
+    if not warnings:
+        return []
+    n = len(warnings)
+    lines = [f"{n} warning(s), as `build.py check` reports them:", *warnings[:SHOWN_WARNINGS]]
+    if n > SHOWN_WARNINGS:
+        lines.append(f"... and {n - SHOWN_WARNINGS} more: `build.py check` lists them all")
+    return lines
 
 
 class ContentFailure(Exception):

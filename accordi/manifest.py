@@ -7,6 +7,10 @@ must be covered, else `check` and `build` stop with an error naming it:
 
 - a renamed agreement lists its former id in `aliases`: the old addresses become redirects;
 - a removed record's lines are marked `removed YYYY-MM-DD`: they become notice pages.
+
+An agreement's data file (`/data/agreements/<id>.json`), which its page links to, is an
+address too: at a former id it becomes a small JSON saying where the record is now, and once
+removed, one saying so, since when, and where the data of the others is.
 """
 
 from __future__ import annotations
@@ -36,6 +40,15 @@ def _address(output: str) -> str:
     return "/" + output.removesuffix("index.html")
 
 
+def is_data(address: str) -> bool:
+    """Whether a recorded address is a data file rather than a page."""
+    return address.startswith("/data/") and not address.endswith("/")
+
+
+def _data_address(router: Router, id: str) -> str:
+    return "/" + router.file_output("agreement_data", id)
+
+
 def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect]:
     """The former addresses of renamed agreements (`aliases`), in every language."""
     router = Router("/")
@@ -56,12 +69,16 @@ def redirects(site: Site, errors: ErrorCollector | None = None) -> list[Redirect
             claimed[old] = a.id
             out += [Redirect(_address(router.output_path("agreement", lang, old)),
                              "agreement", lang, a.id) for lang in site.settings.languages]
+            out.append(Redirect(_data_address(router, old), "agreement_data", "", a.id))
     return out
 
 
 def published(site: Site) -> frozenset[str]:
-    """Every page address the site publishes from its records (not redirects or notices)."""
-    return frozenset(page_addresses(site))
+    """Every page address the site publishes from its records, and each agreement's data
+    file (not redirects or notices)."""
+    router = Router("/")
+    return frozenset(page_addresses(site)).union(
+        _data_address(router, a) for a in site.agreements)
 
 
 def check(site: Site, content: Path, errors: ErrorCollector) -> None:
@@ -88,8 +105,14 @@ def check(site: Site, content: Path, errors: ErrorCollector) -> None:
 
 
 def removed(site: Site) -> list[Entry]:
-    """The recorded addresses marked removed that nothing else serves: each shows a notice."""
+    """The recorded addresses marked removed that nothing else serves: each shows a notice
+    (a page, or a small JSON for a data file)."""
     live = published(site) | {r.path for r in redirects(site)}
     return [e for e in site.published or () if e.removed and e.path not in live]
+
+
+def data_id(address: str) -> str:
+    """The agreement a data file's address is of."""
+    return address.rsplit("/", 1)[-1].removesuffix(".json")
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 
-from . import drafts
+from . import drafts, hints
 from .config import Settings, as_text
 from .content import LANG_FILE, RawContent
 from .errors import ErrorCollector
@@ -47,10 +48,26 @@ class Builder:
             first = seen[key]
             where = self.errors.rel(first.path) + f":{first.line('id')}"
             self.err(src, ("id",), f"duplicate {what} id `{key}`, already used in {where}",
-                     "ids must be unique: choose another id for one of the two")
+                     "ids must be unique: give one of the two another id, e.g. "
+                     f"`{hints.free_id(key, seen)}`"
+                     + ("" if what == "theme" else " (and its file the same name)"))
             return False
         seen[key] = src
         return True
+
+    def mismatch(self, src: Source, kind: str, sources: list[Source],
+                 stem_of: Callable[[Source], str], hint: str) -> None:
+        """A file whose id is not its name: a copy whose id was left as it was, when
+        another file is named after that id; a mistake in one of the two otherwise."""
+        id = src.data["id"]
+        owner = hints.owner_of(id, sources, stem_of, src)
+        if owner is None:
+            self.err(src, ("id",), f"`{id}` does not match the file name `{src.path.name}`",
+                     hint)
+            return
+        used = {s.data["id"] for s in sources} | {stem_of(s) for s in sources if s is not src}
+        self.err(src, ("id",), *hints.copied_id(kind, id, self.errors.rel(owner.path),
+                                                hints.free_id(stem_of(src), used)))
 
     # -- records ---------------------------------------------------------------------------
 
@@ -60,8 +77,8 @@ class Builder:
         for src in self.raw.partners:
             d = src.data
             if d["id"] != src.path.stem:
-                self.err(src, ("id",), f"`{d['id']}` does not match the file name "
-                         f"`{src.path.name}`", f"rename the file to {d['id']}.yaml or fix the id")
+                self.mismatch(src, "partner", self.raw.partners, hints.partner_stem,
+                              f"rename the file to {d['id']}.yaml or fix the id")
                 continue
             if self.unique(seen, src, d["id"], "partner"):
                 out[d["id"]] = self.partner(src)
@@ -122,9 +139,8 @@ class Builder:
             d = src.data
             stem = LANG_FILE.match(src.path.name)["stem"]
             if d["id"] != stem:
-                self.err(src, ("id",), f"`{d['id']}` does not match the file name "
-                         f"`{src.path.name}`",
-                         f"rename the file to {d['id']}.{lang}.md or fix the id")
+                self.mismatch(src, "agreement", self.raw.agreements, hints.agreement_stem,
+                              f"rename the file to {d['id']}.{lang}.md or fix the id")
                 continue
             if not self.unique(seen, src, d["id"], "agreement"):
                 continue
@@ -146,11 +162,15 @@ class Builder:
                     self.raw.root / "partners" / f"{pid}.yaml"):
                 self.err(src, ("partners", i), f"unknown partner `{pid}`",
                          _known("content/partners/", partners, pid))
+        unknown = len(self.errors.errors) > before  # a partner: who is named after it waits
         for i, tid in enumerate(d.get("themes", [])):
             if tid not in themes and not self.raw.exists_broken(self.raw.root / "themes.yaml"):
                 self.err(src, ("themes", i), f"unknown theme `{tid}`",
                          _known("content/themes.yaml", themes, tid))
-        stated = facts(src, self.settings.owner_id, self.errors)
+        own = ErrorCollector(self.errors.root)
+        stated = facts(src, self.settings.owner_id, own)
+        self.errors.errors.extend(p for p in own.errors
+                                  if not (unknown and hints.party_knock_on(p.field)))
         documents = self.documents(src)
         if any(e.severity == "error" for e in self.errors.errors[before:]):
             return None
@@ -191,15 +211,19 @@ class Builder:
                 a.reword(lang, src, self.settings.source_lang)
 
     def link_relations(self, agreements: dict[str, Agreement]) -> None:
+        broken = hints.broken_records(self.raw)  # their own mistakes are reported there
         for a in agreements.values():
             for key, back in (("extends", "extended_by"), ("supersedes", "superseded_by")):
                 for i, other in enumerate(getattr(a, key)):
                     if other == a.id:
                         self.err(a.source, (key, i), "an agreement cannot refer to itself",
                                  "remove the id")
+                    elif other in broken and other not in agreements:
+                        continue
                     elif other not in agreements:
                         self.err(a.source, (key, i), f"unknown agreement `{other}`",
-                                 _known("content/agreements/", agreements, other))
+                                 _known("content/agreements/", hints.others(agreements, a.id),
+                                        other))
                     else:
                         getattr(agreements[other], back).append(a.id)
 
@@ -282,7 +306,8 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
         for tid in a.themes:
             if tid in themes:
                 themes[tid].agreements.append(a.id)
-    return Site(settings, partners, themes, ordered, pages, dict(raw.documents), raw.published)
+    return Site(settings, partners, themes, ordered, pages, dict(raw.documents), raw.published,
+                raw.anchors)
 
 
 def status_of(a: Agreement, agreements: dict[str, Agreement], settings: Settings) -> Status:

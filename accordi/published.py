@@ -14,7 +14,7 @@ import fcntl
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,38 +75,43 @@ def read_entries(file: Path, errors: ErrorCollector) -> list[Entry]:
     return entries
 
 
-def _current(file: Path) -> tuple[list[str], set[str]]:
-    """The lines of the list (the header for a new one), and the addresses it holds."""
-    if not file.is_file():
-        return HEADER.splitlines(), set()
-    lines = file.read_text(encoding="utf-8").splitlines()
-    return lines, {m["path"] for m in map(LINE.match, (raw.strip() for raw in lines)) if m}
-
-
 def record(content: Path, addresses: set[str]) -> int:
-    """Add the addresses not yet in the manifest (creating it); returns how many.
+    """Add the addresses not yet in the manifest (creating it); returns how many."""
 
-    Editors commit this file, and it is all that keeps removed records' notices alive, so
-    it is never written in place: the new list goes to a temporary file beside it, is
-    flushed to the disk and renamed over the old one. Killed at any moment, the build
-    leaves the old list or the new one, whole; a failure to write raises (OSError) with the
-    old list untouched. Builds recording at the same time take turns.
+    def add(lines: list[str]) -> tuple[list[str], int]:
+        known = {m["path"] for m in map(LINE.match, (raw.strip() for raw in lines)) if m}
+        new = sorted(addresses - known)
+        return lines + new, len(new)
+
+    return rewrite(manifest_path(content), HEADER, add)
+
+
+Change = Callable[[list[str]], tuple[list[str], int]]  # lines -> new lines, how many added
+
+
+def rewrite(file: Path, header: str, change: Change) -> int:
+    """Apply `change` to the lines of a list the editors commit (`header` for a new one);
+    returns how many lines it added (0: the file is not touched).
+
+    Such a list is all that keeps removed records' notices and old anchors alive, so it is
+    never written in place: the new list goes to a temporary file beside it, is flushed to
+    the disk and renamed over the old one. Killed at any moment, the build leaves the old
+    list or the new one, whole; a failure to write raises (OSError) with the old list
+    untouched. Builds recording at the same time take turns.
     """
-    file = manifest_path(content)
-    temporary = content / TEMPORARY
-    if not (addresses - _current(file)[1]) and not temporary.exists():
+    temporary = file.with_name(f".{file.name}.tmp")
+    if not change(_lines(file, header))[1] and not temporary.exists():
         return 0  # nothing to add: the folder is not touched
     with _exclusive(temporary) as fd:
-        lines, known = _current(file)  # again: another build may have added some meanwhile
-        new = sorted(addresses - known)
-        try:
-            if not new:
+        lines, added = change(_lines(file, header))  # again: another build may have
+        try:                                          # added some meanwhile
+            if not added:
                 os.unlink(temporary)
                 return 0
             with contextlib.suppress(OSError):
                 os.fchmod(fd, stat.S_IMODE(file.stat().st_mode))
             os.ftruncate(fd, 0)
-            data = memoryview(("\n".join(lines + new) + "\n").encode("utf-8"))
+            data = memoryview(("\n".join(lines) + "\n").encode("utf-8"))
             while data:
                 data = data[os.write(fd, data):]
             os.fsync(fd)
@@ -116,8 +121,13 @@ def record(content: Path, addresses: set[str]) -> int:
                 if os.fstat(fd).st_ino == os.stat(temporary).st_ino:
                     os.unlink(temporary)
             raise
-    _sync_folder(content)
-    return len(new)
+    _sync_folder(file.parent)
+    return added
+
+
+def _lines(file: Path, header: str) -> list[str]:
+    return file.read_text(encoding="utf-8").splitlines() if file.is_file() else \
+        header.splitlines()
 
 
 @contextlib.contextmanager

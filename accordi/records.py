@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .anchors import Ledger
 from .config import Settings
 from .dates import Duration, PartialDate, Span
 from .published import Entry
@@ -205,6 +206,7 @@ class Site:
     pages: dict[str, Page]
     documents: dict[str, Path] = field(default_factory=dict)  # `documents/x.pdf` -> file
     published: list[Entry] | None = None  # the recorded addresses; None before the first
+    anchors: Ledger = field(default_factory=Ledger)  # the anchors published, and notes
     assets: dict[str, Path] = field(default_factory=dict)  # `assets/css/site.css` -> file
 
     @property

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from . import characters
+from .dates import form_problem
 from .yamlmarks import Marked
 
 SCHEMA_PATH = Path(__file__).with_name("content.schema.json")
@@ -117,11 +118,46 @@ def _dotted(path: tuple) -> str:
 Problem = tuple[int, str, str, str]  # line, field, message, hint
 
 
-def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
+def _node_at(kind: str, path: tuple) -> tuple[dict[str, Any], bool]:
+    """The definition of the field at `path` in a `kind` file, and whether it is required
+    (an empty definition when the path leads nowhere the schema describes)."""
+    node, required = _resolve(schema()["$defs"][kind]), True
+    for part in path:
+        if isinstance(part, int):
+            node, required = _resolve(node.get("items", {})), False
+        else:
+            required = part in node.get("required", [])
+            node = _resolve(node.get("properties", {}).get(part, {}))
+    return node, required
+
+
+def _empty(kind: str, path: tuple, line: int) -> Problem:
+    """An empty value (`signed:` with nothing after it): what to write, or what to delete.
+
+    Every keyword the empty value fails gives this same problem, so it is reported once."""
+    node, required = _node_at(kind, path)
+    field = _dotted(path)
+    if "enum" in node:
+        hint = "write one of: " + ", ".join(map(str, node["enum"]))
+    elif (ex := _example(node)) and path and isinstance(path[-1], str):
+        hint = f"write the value, for example `{path[-1]}: {ex}`"
+    else:
+        hint = "write the value"
+    if not required:
+        hint += (", or delete the empty item" if isinstance(path[-1], int)
+                 else ", or remove the field if the source does not give it")
+    return (line, field, "is empty", hint)
+
+
+def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
     path = tuple(err.absolute_path)
     line = marked.line(path)
     field = _dotted(path)
     kw, value, inst, sch = err.validator, err.validator_value, err.instance, err.schema
+    if inst is None and kw not in ("required", "additionalProperties"):
+        return [_empty(kind, path, line)]
+    if kw in ("oneOf", "anyOf") and inst != "" and sch == schema()["$defs"]["date"]:
+        return [(line, field, *form_problem(inst))]
     if kw == "required":
         out = []
         for name in value:
@@ -209,5 +245,5 @@ def validate(kind: str, marked: Marked) -> list[Problem]:
     fields = {p[1] for p in refused}
     problems: list[Problem] = list(refused)
     for err in _validator(kind).iter_errors(marked.data):
-        problems.extend(p for p in _explain(err, marked) if p[1] not in fields)
+        problems.extend(p for p in _explain(err, marked, kind) if p[1] not in fields)
     return sorted(set(problems))

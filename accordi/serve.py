@@ -11,7 +11,6 @@ import base64
 import contextlib
 import gc
 import hashlib
-import html
 import mimetypes
 import os
 import re
@@ -26,7 +25,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from . import search
+from . import errorpage, search
 from .build import update
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
@@ -160,24 +159,6 @@ class IdleCollector:
         gc.collect()
 
 
-def error_page(errors: ErrorCollector) -> bytes:
-    """A page listing every content mistake, shown instead of the site until it is fixed."""
-    items = "".join(
-        f"<li><code>{html.escape(e.path)}:{e.line}</code> "
-        f"{'<strong>' + html.escape(e.field) + '</strong>: ' if e.field else ''}"
-        f"{html.escape(e.message)}"
-        f"{'<br><em>' + html.escape(e.hint) + '</em>' if e.hint else ''}</li>"
-        for e in errors.sorted())
-    return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>Content errors</title></head><body>"
-        "<main><h1>The content has errors</h1>"
-        "<p>The preview shows the last good build again as soon as these are fixed. "
-        "Nothing was published.</p>"
-        f"<ul class=\"content-errors\">{items}</ul></main></body></html>"
-    ).encode()
-
-
 class Preview:
     """The WSGI application the livereload server runs: the preview folder, or the errors.
 
@@ -273,7 +254,9 @@ class Preview:
         except BadPath as refused:
             return plain(start_response, "400 Bad Request", f"{refused}\n")
         if self.errors is not None:
-            body = error_page(self.errors)
+            body = errorpage.render(self.errors, self.live.job.paths.content,
+                                    environ.get("PATH_INFO", "/"),
+                                    environ.get("QUERY_STRING", ""))
             start_response("500 Content errors", [("Content-Type", "text/html; charset=utf-8")])
             return [body]
         if target is not None:

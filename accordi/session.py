@@ -59,6 +59,7 @@ class Made:
     rendered: int = 0                                  # pages made
     searchable: dict[str, str] = field(default_factory=dict)  # page -> digest of its bytes
     addresses: set[str] = field(default_factory=set)  # every page address of the site
+    anchors: dict[str, str] = field(default_factory=dict)  # each agreement page's anchors
     warnings: list[str] = field(default_factory=list)  # what the content check noted
 
 
@@ -94,7 +95,7 @@ def load_site(raw: RawContent, job: Job, errors: ErrorCollector) -> Site | None:
     site.assets = assets(job.paths.assets)
     if errors.failed:
         return None
-    errors.errors.extend(raw.published_errors)
+    errors.errors.extend(raw.published_errors + raw.anchors_errors)
     return site
 
 

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import frontmatter, schema
 from .bodychecks import body_problems
+from .bodymarks import NONE as NO_MARKS
+from .bodymarks import BodyMarks, level_problems, marks_of
 from .errors import ErrorCollector
 from .yamlmarks import Marked, load
+
+ARTICLED = ("agreement", "agreementTranslation")  # kinds of files whose texts have articles
 
 
 class SourceChanged(Exception):
@@ -45,6 +49,7 @@ class Source:
     body_line: int = 1
     data_digest: str = ""
     body_digest: str = ""  # of the body's UTF-8; empty for a file without one
+    marks: BodyMarks = NO_MARKS  # the body's anchors and links into the site
 
     @property
     def data(self) -> dict[str, Any]:
@@ -71,10 +76,11 @@ class Source:
         return f"Source({str(self.path)!r}, {self.data_digest}, {self.body_digest})"
 
 
-def source(path: Path, marked: Marked, body: str | None = None, body_line: int = 1) -> Source:
+def source(path: Path, marked: Marked, body: str | None = None, body_line: int = 1,
+           marks: BodyMarks = NO_MARKS) -> Source:
     """A Source with its digests."""
     return Source(path, marked, body_line, _sha1(repr(marked.data).encode("utf-8")),
-                  _sha1(body.encode("utf-8")) if body else "")
+                  _sha1(body.encode("utf-8")) if body else "", marks)
 
 
 def read_text(path: Path) -> str | None:
@@ -141,8 +147,7 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         return None
     parts = split_front_matter(text)
     if parts is None:
-        errors.add(path, 1, "", "the file does not start with front matter",
-                   "begin the file with a line `---`, the fields, then another `---` line")
+        errors.add(path, 1, "", *frontmatter.problem(text))
         return None
     front, body, body_line = parts
     marked, problems = load(front, first_line=2)
@@ -161,8 +166,12 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         del marked.data[key]
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
-    for line, message, hint in body_problems(body, body_line):
+    problems = body_problems(body, body_line)
+    if kind in ARTICLED:
+        problems += level_problems(body, body_line)
+    for line, message, hint in problems:
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    return source(path, marked, body, body_line)
+    marks = marks_of(body, body_line) if kind in ARTICLED and not problems else NO_MARKS
+    return source(path, marked, body, body_line, marks)

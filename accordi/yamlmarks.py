@@ -68,6 +68,14 @@ def _too_deep(line: int) -> YamlProblem:
                        "content files need a few levels of lists and fields at most")
 
 
+def _tab(text: str, line: int, column: int) -> int | None:
+    """The column (from 1) of the tab that a syntax error at `line` (from 0) and `column`
+    stumbled on: PyYAML's messages speak of tokens and indentation, never of the key."""
+    lines = text.split("\n")
+    here = lines[line] if line < len(lines) else ""
+    return here.index("\t") + 1 if "\t" in here[:column + 1] else None
+
+
 def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProblem]]:
     """Parse `text`; line numbers are shifted so that the text's line 1 is `first_line`."""
     offset = first_line - 1
@@ -76,6 +84,11 @@ def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProble
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
+        if mark and (tab := _tab(text, mark.line, mark.column)):
+            return None, [YamlProblem(line, "", f"a TAB character at column {tab}: YAML "
+                                      "indents with spaces only",
+                                      "replace the tab with spaces, lined up with the lines "
+                                      "above")]
         problem = (exc.problem or "invalid YAML").strip()
         return None, [YamlProblem(line, "", f"YAML syntax error: {problem}",
                                   "check the indentation, and put text that contains `: `, "

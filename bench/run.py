@@ -32,11 +32,11 @@ from pathlib import Path
 
 import markdown
 
+from accordi import anchors, deeplinks, manifest
 from accordi.cli import load_site
 from accordi.config import PROJECT_ROOT, Paths
 from accordi.errors import ErrorCollector
 from accordi.incremental import IncrementalSession
-from accordi.pages.spec import addresses
 from accordi.published import MANIFEST, record
 from accordi.serve import IdleCollector, Live
 from accordi.session import Job
@@ -113,11 +113,12 @@ def touch(corpus: Path) -> None:
 
 
 def settle(corpus: Path) -> None:
-    """List the corpus's page addresses in its manifest, as its first build would (the
-    build reads that file too): every measured build then starts from the same content."""
+    """List the corpus's page addresses and anchors, as its first build would (the build
+    reads those files too): every measured build then starts from the same content."""
     site, errors = load_site(Paths(content=corpus, output=corpus / "unused"), AS_OF)
     assert site is not None, errors.report()
-    record(corpus, addresses(site))
+    record(corpus, set(manifest.published(site)))
+    anchors.record(corpus, deeplinks.current_anchors(site))
 
 
 def bench(n: int, runs: int, jobs: int, keep: Path) -> dict:

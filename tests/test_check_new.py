@@ -15,9 +15,7 @@ def test_check_lists_warnings_and_strict_fails_on_them(tmp_path):
     content = make_site(tmp_path, {
         "agreements/lisbona-2021.it.md": (
             make_site(tmp_path / "x") / "agreements/lisbona-2021.it.md").read_text("utf-8")
-        .replace("duration: P3Y", "duration: P1Y\nstatus: {value: active, as_of: 2021-06-01}")
-        .replace("## Premesse", "Vedi [l'altro accordo](/it/accordi/ateneo-2019/#art-9) e "
-                 "[una pagina](/it/accordi/non-esiste/).\n\n## Premesse"),
+        .replace("duration: P3Y", "duration: P1Y\nstatus: {value: active, as_of: 2021-06-01}"),
     })
     output = tmp_path / "never"
     code, out, err = cli("check", "--content", content, "--as-of", "2024-01-15")
@@ -32,30 +30,52 @@ def test_check_lists_warnings_and_strict_fails_on_them(tmp_path):
     assert any(line.startswith("content/agreements/lisbona-2021.it.md:15: warning: field "
                                "`status.value`: stated as in force, but its term ended on "
                                "2022-03-15") for line in lines), err
-    link_lines = [line for line in lines if "points to no" in line]
-    assert len(link_lines) == 2, err
-    assert "points to no anchor `#art-9`" in link_lines[0] + link_lines[1]
-    assert "`/it/accordi/non-esiste/` points to no page" in link_lines[0] + link_lines[1]
+    assert lines[-1] == "0 error(s), 3 warning(s)"
     assert not output.exists()
     code, _, err_strict = cli("check", "--strict", "--content", content, "--as-of", "2024-01-15")
     assert code == 1 and err_strict == err
+
+
+def test_links_into_the_site_that_lead_nowhere_are_errors(tmp_path):
+    """`check` says where they are and what to write, and fails, as the build does."""
+    source = (make_site(tmp_path / "x") / "agreements/lisbona-2021.it.md").read_text("utf-8")
+    content = make_site(tmp_path, {"agreements/lisbona-2021.it.md": source.replace(
+        "## Premesse", "Vedi [l'altro accordo](/it/accordi/ateneo-2019/#art-9), "
+        "[una pagina](/it/accordi/non-esiste/) e [più sotto](#art-77).\n\n## Premesse")})
+    code, out, err = cli("check", "--content", content, "--as-of", "2024-01-15")
+    assert (code, out) == (1, "")
+    line = source.splitlines().index("## Premesse") + 1
+    where = f"content/agreements/lisbona-2021.it.md:{line}: error: field `body`: the link "
+    anchors = "    hint: anchors are art-N, art-N-P (paragraph) and art-N-P-x (point)"
+    assert err.splitlines() == [
+        where + "`#art-77` points to no anchor of this page", anchors,
+        where + "`/it/accordi/ateneo-2019/#art-9` points to no anchor `#art-9` on that page",
+        anchors,
+        where + "`/it/accordi/non-esiste/` points to no page of this site",
+        "    hint: copy the address of an existing page, e.g. /it/accordi/<id>/",
+        "3 error(s), 0 warning(s)"]
 
 
 def test_check_reports_errors_without_writing(tmp_path):
     content = make_site(tmp_path, {"themes.yaml": "- id: Cultura\n"})
     code, out, err = cli("check", "--content", content, "--as-of", "2024-01-15")
     assert code == 1 and out == ""
-    assert "content/themes.yaml:1: error: field `0.id`: `Cultura` is not valid here" in err
+    assert "content/themes.yaml:1: error: 1st item, field `id`: `Cultura` is not valid here" in err
     assert "Traceback" not in err
 
 
 def test_internal_links_and_anchors_that_exist_pass(tmp_path):
     source = (make_site(tmp_path / "x") / "agreements/lisbona-2012.it.md").read_text("utf-8")
     content = make_site(tmp_path, {"agreements/lisbona-2012.it.md": source.replace(
-        "\n---\n", "\n---\nVedi [l'art. 1](/it/accordi/lisbona-2021/#art-1-2) e "
-        "[i temi](/en/themes/).\n\n", 1)})
+        "\n---\n", "\n---\nVedi [l'art. 1](/it/accordi/lisbona-2021/#art-1-2), "
+        "[i temi](/en/themes/), [il testo](/it/accordi/lisbona-2021/#testo), "
+        "[il PDF](/documents/accordo-lisbona.pdf), [i dati](/data/agreements.csv), "
+        "[la scheda](/data/agreements/lisbona-2021.json), "
+        "[il foglio di stile](/assets/css/site.css), "
+        "[il metodo](/en/about/#how-the-status-is-worked-out) e `[non un link](/x/)`.\n\n"
+        "[nota]: /it/temi/cultura/\n\n", 1)})
     code, out, err = cli("check", "--content", content, "--as-of", "2024-01-15")
-    assert code == 0
+    assert code == 0, err
     assert "points to no" not in err
 
 

@@ -23,6 +23,13 @@ REQUIRED = {
     "document-leaves-folder", "twin-sets-source-field", "twin-without-source", "many-errors",
     "control-character-in-field", "bidi-control-in-field", "line-break-in-one-line-field",
     "control-character-in-body", "yaml-anchor-bomb",
+    # deep links: anchors that would vanish, the list of anchors, links that lead nowhere
+    "article-heading-wrong-level", "published-anchor-vanishes", "anchor-list-mistakes",
+    "link-to-missing-page", "link-to-missing-anchor", "same-page-link-to-missing-anchor",
+    "removed-record-unmarked",
+    # messages in an editor's words
+    "front-matter-not-closed", "tab-in-yaml", "copied-file-keeps-its-id", "misspelled-partner",
+    "list-item-field", "empty-value", "date-not-in-iso-form",
 }
 SENTINEL = b"<!doctype html><title>previous build</title>\n"
 
@@ -137,15 +144,48 @@ def test_valid_fixture_checks_and_builds(tmp_path, write_site, run_cli):
 
     output = previous_output(tmp_path)
     (output / "stale.html").write_bytes(SENTINEL)
+    _, _, checked = run_cli("check", "--content", content, "--as-of", "2024-01-15")
     code, stdout, stderr = run_cli("build", "--content", content, "--output", output,
                                    "--as-of", "2024-01-15")
-    assert (code, stderr) == (0, ""), stderr
+    assert code == 0, stderr
+    # the warnings `check` gives, all of them here (they are few)
+    assert stderr.splitlines() == ["5 warning(s), as `build.py check` reports them:",
+                                   *checked.splitlines()[:-1]], stderr
     assert re.fullmatch(rf"built 40 pages, \d+ files into {re.escape(str(output))} "
                         r"in \d+\.\d\d s, statuses as of 2024-01-15\n", stdout), stdout
     assert (output / "index.html").read_bytes() != SENTINEL
     assert not (output / "stale.html").exists()  # the new build replaces the old one whole
     assert (output / "en" / "agreements" / "lisbona-2021" / "index.html").is_file()
     assert leftovers(output) == []
+
+
+def diagnostics(stderr: str) -> list[str]:
+    """Each diagnostic of a report, with its hint."""
+    return re.findall(r"^content/.*\n    hint: .*$", stderr, re.MULTILINE)
+
+
+def test_the_build_lists_the_warnings_check_prints(tmp_path, write_site, run_cli):
+    """A summary line, then the first few of the warnings `check` prints, in its order."""
+    fixture = write_site(tmp_path / "x") / "agreements"
+    stated = "\nstatus: {value: active, as_of: 2021-06-01}\n"  # each term has ended since
+    content = write_site(tmp_path, {
+        "agreements/lisbona-2012.en.md": None, "agreements/ateneo-2021.en.md": None,
+        **{f"agreements/{id}.it.md": (fixture / f"{id}.it.md").read_text("utf-8").replace(
+            "\n---\n", stated + "---\n", 1)
+           for id in ("lisbona-2021", "ateneo-2021", "ateneo-2019")}})
+    code, _, checked = run_cli("check", "--content", content, "--as-of", "2024-01-15")
+    assert code == 0 and checked.splitlines()[-1] == "0 error(s), 9 warning(s)", checked
+    warned = diagnostics(checked)
+    assert len(warned) == 9 and any("stated as in force" in w for w in warned), checked
+
+    code, _, stderr = run_cli("build", "--content", content, "--output", tmp_path / "out",
+                              "--as-of", "2024-01-15")
+    assert code == 0, stderr
+    lines = stderr.splitlines()
+    assert lines[0] == "9 warning(s), as `build.py check` reports them:"
+    assert diagnostics(stderr) == warned[:5]
+    assert lines[11] == "... and 4 more: `build.py check` lists them all"
+    assert lines[12:] == [], stderr  # the fixture's published addresses and anchors: none new
 
 
 def test_next_build_removes_an_interrupted_staging_folder(tmp_path, write_site, run_cli):

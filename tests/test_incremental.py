@@ -4,6 +4,7 @@ same, byte for byte, as a full build of the edited content."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import time
@@ -67,7 +68,10 @@ EDITS = {
                              "themes: [cultura, turismo]", "themes: [cultura]"),
     "dates": lambda c: edit(c / "agreements/lisbona-2021.it.md", "duration: P3Y", "duration: P1Y"),
     "translation": lambda c: edit(c / "agreements/lisbona-2021.en.md", "Lisbon", "Lisboa"),
-    "translation-removed": lambda c: (c / "agreements/lisbona-2021.en.md").unlink(),
+    "translation-removed": lambda c: (
+        (c / "agreements/lisbona-2021.en.md").unlink(),
+        # its own section's anchor: the page now shows the Italian section
+        note(c, "/en/agreements/lisbona-2021/#premises renumbered #premesse")),
     "partner": lambda c: edit(c / "partners/lisbona.yaml", "en: Lisbon}", "en: Lisboa}"),
     "theme": lambda c: edit(c / "themes.yaml", "Turismo", "Turismo e viaggi"),
     "page": lambda c: edit(c / "pages/about.en.md", "title:", "title: New"),
@@ -97,6 +101,12 @@ def add_agreement(content: Path) -> Path:
                    .replace("partners: [ateneo-esempio]", "partners: [lisbona]"),
                    encoding="utf-8")
     return new
+
+
+def note(content: Path, line: str) -> None:
+    """Add a line to the list of published anchors."""
+    with (content / "published-anchors.txt").open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 def mark_removed(content: Path, aid: str) -> None:
@@ -135,7 +145,8 @@ def test_a_new_agreement_and_its_removal(live, tmp_path, deferred):
     changes = update()
     assert changes.ok, changes.errors.report()
     assert "it/accordi/lisbona-2024/index.html" in changes.files  # now a notice
-    assert not (preview / "data/agreements/lisbona-2024.json").exists()
+    notice = json.loads((preview / "data/agreements/lisbona-2024.json").read_bytes())
+    assert notice["removed"] is True and notice["date"] == "2024-01-20"  # now a notice too
     same_as_full_build(content, preview, tmp_path / "again")
 
 

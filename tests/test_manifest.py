@@ -3,6 +3,7 @@ notices for removed records, and `check`/`build` refusing to let an address vani
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -48,12 +49,14 @@ def test_the_fixture_manifest_lists_every_page(tmp_path, write_site, run_cli):
     before = manifest_lines(content)
     code, _, stderr = run_cli("build", "--content", content, "--output", tmp_path / "out",
                               "--as-of", AS_OF)
-    assert (code, stderr) == (0, "")
+    assert code == 0 and "note:" not in stderr, stderr
     assert manifest_lines(content) == before  # nothing new: nothing written
     pages = {"/" + p.relative_to(tmp_path / "out").as_posix().removesuffix("index.html")
              for p in (tmp_path / "out").rglob("index.html") if "assets" not in p.parts}
+    data = {"/" + p.relative_to(tmp_path / "out").as_posix()
+            for p in (tmp_path / "out" / "data" / "agreements").glob("*.json")}
     listed = {line for line in before if line.startswith("/")}
-    assert listed == pages
+    assert len(data) == 4 and listed == pages | data
     assert "/it/accordi/lisbona-2012/" in listed and "/404.html" not in listed
 
 
@@ -63,11 +66,12 @@ def test_a_renamed_agreement_without_alias_stops_check_and_build(tmp_path, write
     renamed(content, alias=False)
     code, stdout, stderr = run_cli("check", "--content", content, "--as-of", AS_OF)
     assert (code, stdout) == (1, "")
-    for address in (f"/en/agreements/{OLD}/", f"/it/accordi/{OLD}/"):
+    for address in (f"/en/agreements/{OLD}/", f"/it/accordi/{OLD}/",
+                    f"/data/agreements/{OLD}.json"):
         assert (f"content/{MANIFEST}:{line_of(content, address)}: error: `{address}` was "
                 "published and would vanish\n    hint: if its record was renamed, add the old "
                 "id to `aliases`") in stderr
-    assert "2 error(s)" in stderr and "Traceback" not in stderr
+    assert "3 error(s)" in stderr and "Traceback" not in stderr
 
     output = tmp_path / "output"
     output.mkdir()
@@ -114,7 +118,7 @@ def test_an_alias_must_be_a_former_id(tmp_path, write_site, run_cli):
     assert code == 1
     line = text.splitlines().index("aliases: [ateneo-2019]") + 1
     assert stderr.startswith(
-        f"content/agreements/lisbona-2021.it.md:{line}: error: field `aliases.0`: "
+        f"content/agreements/lisbona-2021.it.md:{line}: error: field `aliases`, 1st item: "
         "`ateneo-2019` is the id of a published agreement")
 
 
@@ -125,12 +129,12 @@ def test_content_without_a_manifest_gets_one(tmp_path, write_site, run_cli):
     code, _, stderr = run_cli("build", "--content", content, "--output", tmp_path / "out",
                               "--as-of", AS_OF)
     assert code == 0
-    assert stderr == (f"content/{MANIFEST}: note: recorded 37 new published addresses; "
-                      "commit this file with your change\n")
+    assert stderr.splitlines()[-1] == (f"content/{MANIFEST}: note: recorded 41 new published "
+                                       "addresses; commit this file with your change")
     lines = manifest_lines(content)
     assert lines[:len(HEADER.splitlines())] == HEADER.splitlines()
     addresses = lines[len(HEADER.splitlines()):]
-    assert addresses == sorted(addresses) and len(addresses) == 37
+    assert addresses == sorted(addresses) and len(addresses) == 41
 
 
 def test_a_new_record_is_added_to_the_manifest(tmp_path, write_site, run_cli):
@@ -141,8 +145,9 @@ def test_a_new_record_is_added_to_the_manifest(tmp_path, write_site, run_cli):
     before = manifest_lines(content)
     code, _, stderr = run_cli("build", "--content", content, "--output", tmp_path / "out",
                               "--as-of", AS_OF)
-    assert code == 0 and "recorded 2 new published addresses" in stderr
-    assert manifest_lines(content) == before + ["/en/agreements/lisbona-2024/",
+    assert code == 0 and "recorded 3 new published addresses" in stderr
+    assert manifest_lines(content) == before + ["/data/agreements/lisbona-2024.json",
+                                                "/en/agreements/lisbona-2024/",
                                                 "/it/accordi/lisbona-2024/"]
 
 
@@ -158,7 +163,8 @@ def moved_site(tmp_path_factory):
     content = make_site(tmp, {"agreements/lisbona-2021.it.md": None,
                               "agreements/lisbona-2021.en.md": None})
     renamed(content, alias=True)
-    mark_removed(content, "/it/accordi/lisbona-2021/", "/en/agreements/lisbona-2021/")
+    mark_removed(content, "/it/accordi/lisbona-2021/", "/en/agreements/lisbona-2021/",
+                 "/data/agreements/lisbona-2021.json")
     code, _, stderr = cli("build", "--content", content, "--output", tmp / "output",
                           "--as-of", AS_OF, "--base-url", "https://example.org/accordi/")
     assert code == 0, stderr
@@ -177,13 +183,17 @@ def test_the_old_address_redirects_to_the_new_one(moved_site, browser):
     # The new addresses are recorded; the old ones stay (now served by the redirects).
     lines = manifest_lines(content)
     assert f"/it/accordi/{NEW}/" in lines and f"/it/accordi/{OLD}/" in lines
-    assert "recorded 2 new published addresses" in stderr
+    assert "recorded 3 new published addresses" in stderr
     for lang, section in (("it", "accordi"), ("en", "agreements")):
         page = browser.new_page()
         page.goto(server.base_url + f"{lang}/{section}/{OLD}/")
         page.wait_for_url(f"**/{lang}/{section}/{NEW}/")
         assert page.locator("h1").inner_text().startswith(
             "Dichiarazione programmatica" if lang == "it" else "Declaration")
+        # a deep link to the old address keeps its anchor (with scripts: the refresh alone
+        # drops it)
+        page.goto(server.base_url + f"{lang}/{section}/{OLD}/#testo")
+        page.wait_for_url(f"**/{lang}/{section}/{NEW}/#testo")
         page.close()
 
 
@@ -199,6 +209,21 @@ def test_a_removed_record_leaves_a_notice(moved_site, browser):
     page.goto(server.base_url + "en/agreements/lisbona-2021/")
     assert "removed from the site on 10 January 2024" in page.inner_text("main")
     page.close()
+
+
+def test_data_files_of_moved_and_removed_records_say_so(moved_site):
+    """A program that fetched an agreement's data file learns where it went, or since when
+    it is gone and where the others are: never a 404."""
+    _, out, _, _ = moved_site
+    data = "https://example.org/accordi/data/"
+    assert json.loads((out / "data" / "agreements" / f"{OLD}.json").read_bytes()) == {
+        "moved": True, "id": OLD, "now": NEW, "url": f"{data}agreements/{NEW}.json"}
+    assert json.loads((out / "data" / "agreements" / "lisbona-2021.json").read_bytes()) == {
+        "removed": True, "id": "lisbona-2021", "date": "2024-01-10",
+        "agreements": f"{data}agreements.json",
+        "documentation": "https://example.org/accordi/it/dati-aperti/"}
+    new = json.loads((out / "data" / "agreements" / f"{NEW}.json").read_bytes())
+    assert new["agreement"]["id"] == NEW
 
 
 @pytest.mark.parametrize("rel", [f"en/agreements/{OLD}/", "it/accordi/lisbona-2021/"])

@@ -21,6 +21,7 @@ from tornado.ioloop import IOLoop
 from accordi.serve import IdleCollector
 from tests.browser import launch
 from tests.conftest import PYTHON, ROOT, make_site
+from tests.gates import axe_violations
 
 
 def free_port() -> int:
@@ -101,6 +102,53 @@ def test_edit_break_and_fix_over_http(server):
     status, html = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(fetch(page)))
     assert "hanno sottoscritto un accordo" in html
     assert "Traceback" not in log.read_text()
+
+
+def test_an_edit_that_takes_a_published_anchor_away_shows_the_error(server):
+    """A text edit, the kind the preview makes quickest, is checked like a build."""
+    content, base, _, _ = server
+    page = base + "it/accordi/lisbona-2021/"
+    path = content / "agreements/lisbona-2021.it.md"
+    touch_edit(path, "## Premesse", "### Premesse")
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(fetch(page)))
+    assert "the published anchor `#premesse` would vanish" in html
+    touch_edit(path, "### Premesse", "## Premesse")
+    wait_for(lambda: fetch(page)[0] == 200)
+    touch_edit(path, "Il presente accordo ha durata", "Vedi [sopra](#art-9). Il presente "
+               "accordo ha durata")
+    status, html = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(fetch(page)))
+    assert "the link `#art-9` points to no anchor of this page" in html
+
+
+def test_the_error_page_is_in_the_site_language_with_a_switch(server):
+    """Italian first, as every page of an Italian-first site; the switch works without
+    scripts; the diagnostics are marked as English, the language they are written in."""
+    content, base, _, _ = server
+    path = content / "agreements/lisbona-2021.it.md"
+    touch_edit(path, "signed: 2021-03-15", "signed: 31/06/2021")
+    wait_for(lambda: fetch(base + "it/")[0] == 500)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(java_script_enabled=False)
+        page.goto(base + "it/accordi/lisbona-2021/")
+        assert page.get_attribute("html", "lang") == "it"
+        assert page.locator("h1").inner_text() == "I contenuti hanno errori"
+        assert page.get_attribute(".content-errors", "lang") == "en"
+        assert "`31/06/2021` is not in YYYY-MM-DD form" in page.inner_text(".content-errors")
+        page.get_by_role("link", name="English").click()
+        assert page.url == base + "it/accordi/lisbona-2021/?lang=en"
+        assert page.get_attribute("html", "lang") == "en"
+        assert page.locator("h1").inner_text() == "The content has errors"
+        assert page.locator(".content-errors").get_attribute("lang") is None
+        assert page.locator(".lang-current").inner_text() == "English"
+        page.goto(base + "en/agreements/lisbona-2021/")  # an English page: in English
+        assert page.get_attribute("html", "lang") == "en"
+        page.close()
+        page = browser.new_page()
+        page.goto(base)
+        assert page.get_attribute("html", "lang") == "it"
+        assert axe_violations(page) == []
+        browser.close()
 
 
 def test_binds_to_loopback_only(server):

@@ -59,6 +59,8 @@ class Values:
             return self.history.of([Path(id)])
         elif kind == "file":
             return _stat(id)
+        elif kind == "anchor":
+            return self.site.anchors.notes_of(id)
         else:
             raise KeyError(key)
         return record if field == WHOLE else getattr(record, field)

@@ -105,7 +105,7 @@ class Loading:
         else:
             site, edited = patched
             site.assets = assets(job.paths.assets)
-            errors.errors.extend(raw.published_errors)
+            errors.errors.extend(raw.published_errors + raw.anchors_errors)
             keys = edited | {("site", "")}
         if site is None:
             return None

@@ -29,7 +29,8 @@ def patch(last: Site, raw: RawContent, edited: set[Path]) -> tuple[Site, set[Key
         return None
     site = dataclasses.replace(last, agreements=dict(last.agreements),
                                partners=dict(last.partners), themes=dict(last.themes),
-                               pages=dict(last.pages), published=raw.published)
+                               pages=dict(last.pages), published=raw.published,
+                               anchors=raw.anchors)
     builder = Builder(raw, last.settings, ErrorCollector(raw.root), reserved_segments())
     keys: set[Key] = set()
     for path in sorted(edited):

@@ -8,7 +8,8 @@ Nothing is kept by hand: a page that starts showing a new field depends on it fr
 Records are named by a `Key`, (kind, id): ("agreement", "milano-riga-2018"),
 ("settings", ""), ("agreements", "") for the list of agreements itself (its field "order"),
 ("site", "") for the site's other fields, ("history", path) and ("file", path) for what a
-page shows of the git history and of a file published as it is.
+page shows of the git history and of a file published as it is, ("anchor", address) for the
+notes on a page's former anchors.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from types import MethodType
 from typing import Any, NamedTuple, cast
 
+from ..anchors import Ledger, Note
 from ..records import Site
 
 Key = tuple[str, str]
@@ -156,6 +158,22 @@ class TrackedRecords:
         return ((id, self._view(id)) for id in self)
 
 
+class TrackedLedger:
+    """The list of published anchors, of which a page reads the notes on its own: the
+    anchors a build adds to the list change no page."""
+
+    def __init__(self, ledger: Ledger, recorder: Recorder):
+        self._ledger, self._recorder = ledger, recorder
+
+    def notes_of(self, page: str) -> dict[str, Note]:
+        self._recorder.note(("anchor", page), "notes")
+        return self._ledger.notes_of(page)
+
+    def __getattr__(self, name: str) -> Any:
+        self._recorder.note(("site", ""), "anchors")
+        return getattr(self._ledger, name)
+
+
 class TrackedSite:
     """The site as outputs see it while their reads are recorded."""
 
@@ -166,6 +184,7 @@ class TrackedSite:
         self.partners = TrackedRecords(site.partners, "partner", recorder)
         self.themes = TrackedRecords(site.themes, "theme", recorder)
         self.pages = TrackedRecords(site.pages, "page", recorder)
+        self.anchors = TrackedLedger(site.anchors, recorder)
 
     def __getattr__(self, name: str) -> Any:
         self._recorder.note(("site", ""), name)

@@ -9,8 +9,9 @@ from functools import partial
 
 from ..dates import PartialDate
 from ..i18n import Local, format_date, t
-from ..manifest import Redirect, redirects, removed
+from ..manifest import Redirect, data_id, is_data, redirects, removed
 from ..output import Context, Output
+from ..outputs.opendata import to_json
 from ..records import Site
 from ..routes import Router
 from .parts import Parts
@@ -18,14 +19,38 @@ from .spec import PageSpec
 
 
 def plan(site: Site, router: Router) -> Iterator[Output]:
-    """A redirect at every former address, a notice at every removed one."""
+    """A redirect at every former address, a notice at every removed one; for a data file,
+    a small JSON saying the same."""
     for r in redirects(site):
-        yield Output(router.address_output(r.path), partial(_redirect, r), "redirect",
-                     page=True)
+        if is_data(r.path):
+            yield Output(router.address_output(r.path), partial(_moved_data, r), "removed")
+        else:
+            yield Output(router.address_output(r.path), partial(_redirect, r), "redirect",
+                         page=True)
     for e in removed(site):
         assert e.removed is not None
-        yield Output(router.address_output(e.path), partial(_removal, (e.path, e.removed)),
-                     "removed", page=True)
+        if is_data(e.path):
+            yield Output(router.address_output(e.path),
+                         partial(_removed_data, (e.path, e.removed)), "removed")
+        else:
+            yield Output(router.address_output(e.path),
+                         partial(_removal, (e.path, e.removed)), "removed", page=True)
+
+
+def _moved_data(r: Redirect, ctx: Context) -> bytes:
+    """At a renamed agreement's former data file: where it is now."""
+    return to_json({"moved": True, "id": data_id(r.path), "now": r.target,
+                    "url": ctx.router.file_absolute("agreement_data", r.target)})
+
+
+def _removed_data(entry: tuple[str, dt.date], ctx: Context) -> bytes:
+    """At a removed agreement's data file: since when, and where the others' data is."""
+    address, day = entry
+    r = ctx.router
+    return to_json({"removed": True, "id": data_id(address), "date": day.isoformat(),
+                    "agreements": r.file_absolute("data", "agreements.json"),
+                    "documentation": r.origin + r.url_for("opendata",
+                                                          ctx.site.settings.source_lang)})
 
 
 def _redirect(r: Redirect, ctx: Context) -> bytes:

@@ -56,7 +56,7 @@ class Parts:
                 r = self.ctx.session.markdown(text, shift, lang if self_links else None,
                                               body.lang)
                 return {"html": Markup(r.html), "toc": r.toc, "lang": body.lang,
-                        "fallback": body.lang != lang}
+                        "fallback": body.lang != lang, "anchors": r.anchors}
         return None
 
     def spec(self, kind: str, lang: str, id: str | None, template: str,

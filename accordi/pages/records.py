@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..anchors import address_of, moves
+from ..bodymarks import keep_former
 from ..charts.timeline import chronological, timeline
 from ..drafts import is_draft
 from ..i18n import Local, format_date, format_duration, format_size, month_names, strings, t
@@ -42,8 +44,7 @@ def agreement(p: Parts, aid: str, lang: str) -> PageSpec:
                              "party": party_names[sg["party"]]} for sg in a.signatories],
             "partners": partners,
             "themes": [p.theme_item(s.themes[th], lang) for th in a.themes],
-            "summary": p.body_part(a.bodies, lang, "summary"),
-            "text": p.body_part(a.bodies, lang, "text", shift=1, self_links=True),
+            **_texts(p, a, lang),
             "translator_note": p.loc(a.translator_note, lang)
             if lang in a.translator_note else None,
             **_references(p, a, lang),
@@ -53,6 +54,19 @@ def agreement(p: Parts, aid: str, lang: str) -> PageSpec:
             "citations": citations(p, a, lang),
         },
     )
+
+
+def _texts(p: Parts, a: Agreement, lang: str) -> dict[str, Any]:
+    """The summary and the text, keeping in place the anchors renumbered since they were
+    published (see `accordi.anchors`), so that links saved before still land."""
+    summary = p.body_part(a.bodies, lang, "summary")
+    text = p.body_part(a.bodies, lang, "text", shift=1, self_links=True)
+    notes = p.site.anchors.notes_of(address_of(p.router.output_path("agreement", lang, a.id)))
+    if notes:
+        have = {x for part in (summary, text) if part for x in part["anchors"]}
+        moved = moves(notes, have)
+        summary, text = keep_former(summary, moved), keep_former(text, moved)
+    return {"summary": summary, "text": text}
 
 
 def _parties(p: Parts, a: Agreement, lang: str

@@ -1,0 +1,206 @@
+"""Deep links never break silently: the anchors an agreement's page published are recorded,
+a build that would make one vanish stops at the heading's line, and a recorded renumbering
+keeps the old anchor landing on the new place, in a real browser, with or without scripts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from accordi.anchors import HEADER, LEDGER
+from accordi.bodymarks import marks_of
+from accordi.converter import Renderer
+from accordi.text import split_body
+from tests.conftest import FIXTURE, cli, make_site
+from tests.siteserver import SiteServer
+
+AS_OF = "2024-01-15"
+PAGE = "/it/accordi/lisbona-2021/"
+SOURCE = "agreements/lisbona-2021.it.md"
+SENTINEL = "<!doctype html><title>previous build</title>\n"
+
+
+def build(content: Path, output: Path, cache: Path) -> tuple[int, str]:
+    code, _, stderr = cli("build", "--content", content, "--output", output, "--cache", cache,
+                          "--as-of", AS_OF, "--base-url", "https://example.org/accordi/")
+    return code, stderr
+
+
+def edit(content: Path, old: str, new: str) -> int:
+    """Replace `old` in the agreement's file; the line `new` is on."""
+    path = content / SOURCE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return next(i for i, line in enumerate(text.splitlines(), 1) if new.split("\n")[0] in line)
+
+
+def note(content: Path, *lines: str) -> None:
+    with (content / LEDGER).open("a", encoding="utf-8") as f:
+        f.writelines(line + "\n" for line in lines)
+
+
+def recorded(content: Path, page: str) -> list[str]:
+    for line in (content / LEDGER).read_text(encoding="utf-8").splitlines():
+        if line.startswith(page + " "):
+            return line.split()[1:]
+    return []
+
+
+@pytest.fixture
+def published(tmp_path):
+    """The fixture site built once from a content without recorded anchors."""
+    content = make_site(tmp_path, {LEDGER: None})
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    code, stderr = build(content, output, cache)
+    assert code == 0, stderr
+    assert f"content/{LEDGER}: note: recorded 34 new published anchors; commit this file " \
+           "with your change" in stderr
+    return content, output, cache
+
+
+def test_the_build_records_every_anchor_of_every_agreement_page(published):
+    content, output, _ = published
+    lines = (content / LEDGER).read_text(encoding="utf-8").splitlines()
+    assert lines[:len(HEADER.splitlines())] == HEADER.splitlines()
+    assert recorded(content, PAGE) == [
+        "#premesse", "#premesse-1", "#premesse-2", "#art-1", "#art-1-1", "#art-1-2",
+        "#art-1-2-a", "#art-1-2-b", "#art-1-3", "#art-1-3-a", "#art-1-3-b", "#art-2", "#firme"]
+    html = (output / "it/accordi/lisbona-2021/index.html").read_text(encoding="utf-8")
+    assert all(f'id="{a[1:]}"' in html for a in recorded(content, PAGE))
+    # the same list as the fixture's, which its own builds keep
+    assert (content / LEDGER).read_text(encoding="utf-8") == (FIXTURE / LEDGER).read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize("level", ["#", "###", "####"])
+def test_an_article_heading_at_another_level_stops_the_build(published, level):
+    content, output, cache = published
+    (output / "index.html").write_text(SENTINEL)
+    line = edit(content, "## Art. 2 — Durata", f"{level} Art. 2 — Durata")
+    code, stderr = build(content, output, cache)
+    assert code == 1
+    assert stderr.splitlines()[:2] == [
+        f"content/{SOURCE}:{line}: error: field `body`: `{level} Art. 2 — Durata` is an "
+        f"article heading at level {len(level)}; articles are `##`",
+        "    hint: write `## Art. 2 — Durata`: only a `##` heading gets its anchor (#art-2) "
+        "and a place in the contents"]
+    assert (output / "index.html").read_text() == SENTINEL
+
+
+def test_a_section_heading_at_another_level_stops_the_build_at_its_line(published):
+    """Not an article, so only the record of published anchors knows `#premesse` is cited."""
+    content, output, cache = published
+    line = edit(content, "## Premesse", "### Premesse")
+    code, stderr = build(content, output, cache)
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"content/{SOURCE}:{line}: error: field `body`: the published anchor `#premesse` would "
+        f"vanish from {PAGE}, with the 2 under it (#premesse-1, #premesse-2)",
+        f"    hint: make `### Premesse` a `##` heading again; if it was renumbered, add the "
+        f"line `{PAGE}#premesse renumbered #<its new anchor>` to content/{LEDGER} (what is "
+        f"under it follows); if it was removed, the line `{PAGE}#premesse removed YYYY-MM-DD`",
+        "1 error(s), 0 warning(s)",
+        f"build stopped: {content.parent / 'output'} was left as it was"]
+
+
+def test_a_paragraph_that_is_no_longer_numbered_stops_the_build(published):
+    content, output, cache = published
+    edit(content, "2. La collaborazione riguarda", "La collaborazione riguarda")
+    heading = (content / SOURCE).read_text(encoding="utf-8").splitlines().index(
+        "## Art. 1 — Oggetto") + 1
+    code, stderr = build(content, output, cache)
+    assert code == 1
+    assert stderr.splitlines()[0] == (
+        f"content/{SOURCE}:{heading}: error: field `body`: the published anchor `#art-1-2` "
+        f"would vanish from {PAGE}, with the 2 under it (#art-1-2-a, #art-1-2-b)")
+
+
+@pytest.fixture
+def renumbered(published):
+    """Art. 1 and 2 become Art. 3 and 4, recorded; one old anchor is noted from before."""
+    content, output, cache = published
+    edit(content, "## Art. 1 — Oggetto", "## Art. 3 — Oggetto")
+    edit(content, "## Art. 2 — Durata", "## Art. 4 — Durata")
+    code, stderr = build(content, output, cache)
+    assert code == 1 and "the published anchor `#art-1` would vanish" in stderr
+    note(content, f"{PAGE}#art-1 renumbered #art-3", f"{PAGE}#art-2 renumbered #art-4")
+    code, stderr = build(content, output, cache)
+    assert code == 0, stderr
+    assert "recorded 9 new published anchors" in stderr
+    # Only the list changes now: the page follows it (a build from the same cache).
+    note(content, f"{PAGE}#durata renumbered #art-4")
+    code, stderr = build(content, output, cache)
+    assert code == 0, stderr
+    with SiteServer(output, prefix="/accordi/") as server:
+        yield content, output, server
+
+
+def test_a_recorded_renumbering_keeps_the_old_anchors_in_place(renumbered):
+    content, output, _ = renumbered
+    html = (output / "it/accordi/lisbona-2021/index.html").read_text(encoding="utf-8")
+    for old, new in (("art-1", "art-3"), ("art-1-2", "art-3-2"), ("art-1-2-a", "art-3-2-a"),
+                     ("art-2", "art-4"), ("durata", "art-4")):
+        assert f'<span id="{old}" class="former-anchor"></span>' in html
+        inside = html[html.index(">", html.index(f'id="{new}"')) + 1:]  # the new element
+        assert re.match(rf'(<span id="[a-z0-9-]+" class="former-anchor"></span>)*'
+                        rf'<span id="{old}"', inside), old
+    # the old anchors stay recorded, the new ones are added
+    assert {"#art-1-2-a", "#art-3-2-a", "#art-4"} <= set(recorded(content, PAGE))
+    # the English text was not renumbered: its page is as it was
+    english = (output / "en/agreements/lisbona-2021/index.html").read_text(encoding="utf-8")
+    assert "former-anchor" not in english and 'id="art-1-2-a"' in english
+
+
+@pytest.mark.parametrize("scripts", [True, False])
+def test_an_old_link_lands_on_the_renumbered_paragraph(renumbered, browser, scripts):
+    _, _, server = renumbered
+    context = browser.new_context(java_script_enabled=scripts,
+                                  viewport={"width": 400, "height": 700})
+    page = context.new_page()
+    page.goto(server.base_url + "it/accordi/lisbona-2021/#art-1-2-a")
+    landed = page.locator("#art-3-2-a")
+    assert page.evaluate("() => document.querySelector(':target').id") == "art-1-2-a"
+    assert landed.inner_text().startswith("lo scambio di mostre")
+    top = landed.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < 100, top  # scrolled to it
+    # shown as the cited paragraph, as a direct link to it would be
+    shown = landed.evaluate("el => getComputedStyle(el).backgroundColor")
+    page.goto(server.base_url + "it/accordi/lisbona-2021/#art-3-3-a")
+    assert page.locator("#art-3-3-a").evaluate(
+        "el => getComputedStyle(el).backgroundColor") == shown != "rgba(0, 0, 0, 0)"
+    context.close()
+
+
+def test_a_recorded_removal_lets_the_build_through(published):
+    content, output, cache = published
+    path = content / SOURCE
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("## Art. 2 — Durata"), text.index("## Firme")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, stderr = build(content, output, cache)
+    assert code == 1 and "`#art-2` would vanish" in stderr
+    note(content, f"{PAGE}#art-2 removed 2024-01-10")
+    code, stderr = build(content, output, cache)
+    assert code == 0, stderr
+
+
+def test_the_anchors_worked_out_with_the_file_are_the_pages_own():
+    """What the checks know of a body is what its page has, whatever the Markdown does."""
+    bodies = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+              for p in sorted((FIXTURE / "agreements").glob("*.md"))]
+    bodies += [
+        "Sintesi.\n\n## Art. 1 \\*bis\\* — *Oggetto* {#oggetto}\n\n1. uno\n\n    1. a\n",
+        "## Premesse\n\n- primo\n- secondo\n\n## Art. 2\n\n3. tre\n4. quattro\n",
+        "Titolo\n------\n\n1. sotto un titolo sottolineato\n\n## Art. 1\n\n```\n## no\n```\n",
+        "## Art. 1\n\n1. voce\n   continua\n\n    1. punto\n    2. punto\n\n2. altra\n",
+    ]
+    renderer = Renderer()
+    for body in bodies:
+        summary, text = split_body(body)
+        marks = marks_of(body, 1)
+        assert marks.summary.split() == renderer.render(summary).anchors, body
+        assert marks.text.split() == renderer.render(text, 1, "it").anchors, body
