@@ -21,7 +21,8 @@ from tests.conftest import PYTHON, ROOT, cli, make_site
 from tests.test_manifest import mark_removed, renamed
 
 AS_OF = "2024-01-15"
-REMOVED = ["/it/accordi/lisbona-2021/", "/en/agreements/lisbona-2021/"]
+REMOVED = ["/it/accordi/lisbona-2021/", "/en/agreements/lisbona-2021/",
+           "/data/agreements/lisbona-2021.json"]
 TEMPORARY = f".{MANIFEST}.tmp"
 ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
 SYSCALLS = {"write": "write,pwrite64,writev", "fsync": "fsync,fdatasync",
