@@ -1,8 +1,9 @@
 """Warnings for editors that do not stop a build: what `build.py check` adds to the errors.
 
 Untranslated records, statuses stated as "in force" whose end date has passed, internal
-links (`/it/accordi/x/#art-2`) to pages or anchors that do not exist, and what the open-data
-catalogue leaves out for want of site.yaml `catalogue` fields.
+links (`/it/accordi/x/#art-2`) to pages or anchors that do not exist, what the open-data
+catalogue leaves out for want of site.yaml `catalogue` fields, and what is still marked
+`TODO` (a new site's pages and examples, see `accordi.starter`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .routes import Router
 from .text import outside_fences
 
 INTERNAL_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)")
+TODO = re.compile(r"\bTODO\b[:\s]*(.*)")
 
 
 def warnings(site: Site, errors: ErrorCollector) -> None:
@@ -27,6 +29,7 @@ def warnings(site: Site, errors: ErrorCollector) -> None:
     _stale_statements(site, errors)
     _internal_links(site, errors)
     _catalogue(site, errors)
+    _todos(errors)
 
 
 def _untranslated(site: Site, errors: ErrorCollector) -> None:
@@ -104,3 +107,20 @@ def _catalogue(site: Site, errors: ErrorCollector) -> None:
                     f"no `{m.field}`: the open-data catalogue (data/catalog.ttl) lacks {m.lacks}",
                     f"add it under `catalogue:`, for example `{m.example}` "
                     "(see docs/editors.md)")
+
+
+def _todos(errors: ErrorCollector) -> None:
+    """Every line of a content file that says `TODO`: what is still to complete."""
+    for path in sorted(errors.root.rglob("*")):
+        if path.suffix not in (".yaml", ".md") or not path.is_file() or any(
+                part.startswith(".") for part in path.relative_to(errors.root).parts):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # the content check reports the file itself
+        for i, line in enumerate(lines, 1):
+            if m := TODO.search(line):
+                what = m.group(1).strip().rstrip(".") or "this line"
+                errors.warn(path, i, "", f"still to complete: {what}",
+                            "write what it asks for, then delete the TODO")

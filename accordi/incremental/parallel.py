@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from .. import apart
+from ..errors import ContentFailure
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +48,8 @@ def fork_map(work: Callable[[T], R], chunks: Sequence[T], workers: int) -> Itera
         while (i := tasks.get()) is not None:
             try:
                 results.put((True, work(chunks[i])))
+            except ContentFailure as failure:  # an editor's mistake (a template's), told
+                results.put((False, failure))
             except BaseException:  # noqa: BLE001 - every failure goes to the parent
                 results.put((False, traceback.format_exc()))
 
@@ -64,6 +67,8 @@ def fork_map(work: Callable[[T], R], chunks: Sequence[T], workers: int) -> Itera
             tasks.put(None)
         for _ in chunks:
             ok, value = _next(results, processes)
+            if isinstance(value, ContentFailure):
+                raise value
             if not ok:
                 raise WorkerError(value)
             yield value

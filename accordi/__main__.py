@@ -1,0 +1,7 @@
+"""`python -m accordi`: the `accordi` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
