@@ -49,16 +49,19 @@ wheel: $(VENV)/.build
 	$(PY) -P -m build --wheel --no-isolation --outdir dist .  # -P: build.py here is not `build`
 
 ## system-deps: Chromium (browser tests), a Java runtime (HTML checker), Tesseract with its
-## Italian and English data (importing scans) and the DejaVu fonts (the test documents)
+## Italian and English data (importing scans), the DejaVu fonts (the test documents) and
+## ShellCheck (the scripts of the CI templates, through actionlint)
 OCR_DATA := /usr/share/tesseract-ocr/5/tessdata
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || \
 	    ! command -v tesseract >/dev/null || ! test -f $(OCR_DATA)/ita.traineddata || \
 	    ! test -f $(OCR_DATA)/eng.traineddata || \
-	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then \
+	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	    ! command -v shellcheck >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium \
-	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core; \
+	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core \
+	    shellcheck; \
 	fi
 
 ## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/

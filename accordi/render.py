@@ -25,12 +25,12 @@ from markupsafe import Markup, escape
 
 from .dates import PartialDate
 from .errors import ContentFailure
-from .template_errors import template_failure
 from .i18n import Local, format_date, localize, strings
 from .labels import feed_title
 from .output import Context, whole
 from .pages.spec import PageSpec
 from .records import slug_in
+from .template_errors import template_failure
 
 NAV = ("home", "agreements", "partners", "themes", "timeline")
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -168,4 +168,4 @@ class PageRenderer:
         except ContentFailure:
             raise
         except Exception as exc:  # noqa: BLE001 - a template's mistake, told as file:line
-            raise template_failure(exc, spec.template) from None
+            raise template_failure(exc, spec.template, self.ctx.templates) from None

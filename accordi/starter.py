@@ -23,7 +23,8 @@ STARTER = Path(__file__).with_name("starter")
 EXAMPLES = ("content/themes.yaml", "content/partners/ente-esempio.yaml",
             "content/agreements/esempio-2025.it.md", "content/agreements/esempio-2025.en.md")
 NO_EXAMPLES = "content/themes-none.yaml"  # the site's themes.yaml without the example
-RENAMED = {NO_EXAMPLES: "content/themes.yaml", "gitignore": ".gitignore", "ci/github-workflow.yml": ".github/workflows/site.yml",
+RENAMED = {NO_EXAMPLES: "content/themes.yaml", "gitignore": ".gitignore",
+           "ci/github-workflow.yml": ".github/workflows/site.yml",
            "ci/gitlab-ci.yml": ".gitlab-ci.yml"}
 TITLE = '{it: Accordi di collaborazione internazionale, en: International collaboration agreements}'
 

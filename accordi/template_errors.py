@@ -25,10 +25,15 @@ HINT_MISSING = ("templates are looked up in the site's templates/ folder, then i
                 "theme's; `theme/<name>` is always the theme's own")
 
 
-def shown(path: str) -> str:
-    """A template's path as an editor finds it: inside the current folder, relative."""
-    here = Path.cwd()
+def shown(path: str, folders: tuple[Path, ...] = ()) -> str:
+    """A template's path as an editor finds it: a site's own from its site folder
+    (`templates/home.html`), else inside the current folder relative, else in full."""
     p = Path(os.path.abspath(path))
+    for folder in folders[:-1]:  # the last is the theme's
+        top = Path(os.path.abspath(folder)).parent
+        if p.is_relative_to(top):
+            return p.relative_to(top).as_posix()
+    here = Path.cwd()
     return p.relative_to(here).as_posix() if p.is_relative_to(here) else p.as_posix()
 
 
@@ -65,8 +70,10 @@ def template_error(exc: BaseException, name: str, rel: Callable[[str], str] | No
     return ContentError(where, line, "", message, hint)
 
 
-def template_failure(exc: BaseException, name: str) -> ContentFailure:
-    """The failure that stops a build at a template's mistake, leaving the output as it was."""
+def template_failure(exc: BaseException, name: str, folders: tuple[Path, ...]
+                     ) -> ContentFailure:
+    """The failure that stops a build at a template's mistake, leaving the output as it
+    was; `folders` are the templates' (see `accordi.config.Paths.template_folders`)."""
     collector = ErrorCollector(Path.cwd() / "content")
-    collector.errors.append(template_error(exc, name))
+    collector.errors.append(template_error(exc, name, lambda p: shown(p, folders)))
     return ContentFailure(collector)

@@ -9,6 +9,7 @@ on white and on the soft background, at WCAG 2.1 AA's 4.5:1.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 from pathlib import Path
@@ -66,10 +67,10 @@ def _messages(path: Path, package: dict, errors: ErrorCollector) -> dict[str, st
     for key, value in marked.data.items():
         line = marked.line((key,))
         if key not in package:
-            close = [k for k in package if k.startswith(str(key)[:4])][:3]
+            close = difflib.get_close_matches(str(key), list(package), n=1)
             errors.add(path, line, str(key), "no such message",
-                       "did you mean " + " or ".join(f"`{k}`" for k in close) + "?"
-                       if close else "the messages are listed in docs/adopters.md")
+                       f"did you mean `{close[0]}`?" if close
+                       else "the messages are listed in docs/adopters.md")
         elif not isinstance(package[key], str):
             errors.add(path, line, key, "cannot be changed by a site",
                        "it names columns and tables of the open data, which stay the same "
