@@ -25,7 +25,7 @@ EXAMPLES = ("content/themes.yaml", "content/partners/ente-esempio.yaml",
 NO_EXAMPLES = "content/themes-none.yaml"  # the site's themes.yaml without the example
 RENAMED = {NO_EXAMPLES: "content/themes.yaml", "gitignore": ".gitignore",
            "ci/github-workflow.yml": ".github/workflows/site.yml",
-           "ci/gitlab-ci.yml": ".gitlab-ci.yml"}
+           "ci/gitlab-ci.yml": ".gitlab-ci.yml", "ci/zizmor.yml": ".github/zizmor.yml"}
 TITLE = '{it: Accordi di collaborazione internazionale, en: International collaboration agreements}'
 
 
