@@ -137,8 +137,8 @@ def test_the_command_line_says_so_starts_afresh_and_builds_the_same_site(tmp_pat
             holder.wait()
     assert "Traceback" not in err, err
     assert code == 0, err
-    lines = err.splitlines()
-    assert len(lines) == 1 and "build cache" in lines[0] and str(cache / NAME) in lines[0], err
+    said = [line for line in err.splitlines() if "cache" in line]  # not the content's warnings
+    assert len(said) == 1 and "build cache" in said[0] and str(cache / NAME) in said[0], err
     assert out.startswith("built ")
     assert tree(tmp_path / "output") == reference
     assert usable(cache), "the unusable cache was not replaced"
@@ -146,7 +146,7 @@ def test_the_command_line_says_so_starts_afresh_and_builds_the_same_site(tmp_pat
         NAME], "something was left beside the new cache"
     # The new cache works: the next build uses it, quietly, and finds nothing to do.
     code, out, err = build(content, tmp_path / "output", cache)
-    assert (code, err) == (0, ""), err
+    assert code == 0 and "cache" not in err, err
     assert out.startswith("built 0 pages")
     assert tree(tmp_path / "output") == reference
 
@@ -160,8 +160,8 @@ def test_a_cache_folder_that_is_a_file_is_left_alone(tmp_path, reference):
     code, out, err = build(content, tmp_path / "output", mistaken)
     assert "Traceback" not in err, err
     assert code == 0, err
-    lines = err.splitlines()
-    assert len(lines) == 1 and "build cache" in lines[0] and str(mistaken) in lines[0], err
+    said = [line for line in err.splitlines() if "cache" in line]  # not the content's warnings
+    assert len(said) == 1 and "build cache" in said[0] and str(mistaken) in said[0], err
     assert mistaken.read_text(encoding="utf-8") == "not a cache"
     assert tree(tmp_path / "output") == reference
 
