@@ -8,7 +8,7 @@ ARGS   ?=
 
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: build serve check import test lint golden audit audit-deps lock bench clean system-deps tools
+.PHONY: build serve check import test lint golden audit audit-deps lock bench clean system-deps tools wheel
 
 ## build: create the virtual environment, install pinned dependencies, build output/
 build: $(VENV)/.runtime
@@ -33,23 +33,36 @@ $(VENV)/.runtime: requirements.txt
 	$(PIP) -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
-	$(PIP) -r requirements.txt -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.txt requirements-build.txt requirements.txt $(VENV)/.runtime
+	$(PIP) -r requirements.txt -r requirements-build.txt -r requirements-dev.txt
 	touch $@
+
+# The build backend and front end, pinned and hashed like everything else: the wheel is
+# built offline from them (no isolated environment fetched at build time).
+$(VENV)/.build: requirements-build.txt $(VENV)/.runtime
+	$(PIP) -r requirements.txt -r requirements-build.txt
+	touch $@
+
+## wheel: the installable package (dist/accordi-<version>-py3-none-any.whl), built offline
+wheel: $(VENV)/.build
+	rm -rf dist
+	$(PY) -P -m build --wheel --no-isolation --outdir dist .  # -P: build.py here is not `build`
 
 ## system-deps: Chromium (browser tests), a Java runtime (HTML checker), Tesseract with its
 ## Italian and English data (importing scans), the DejaVu fonts (the test documents) and
-## strace (disk faults injected into real builds)
+## strace (disk faults injected into real builds), ShellCheck (the scripts of the CI
+## templates, through actionlint)
 OCR_DATA := /usr/share/tesseract-ocr/5/tessdata
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || \
 	    ! command -v tesseract >/dev/null || ! test -f $(OCR_DATA)/ita.traineddata || \
 	    ! test -f $(OCR_DATA)/eng.traineddata || \
-	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || ! command -v strace >/dev/null; then \
+	    ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || ! command -v strace >/dev/null || \
+	    ! command -v shellcheck >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium \
 	    default-jre-headless tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng fonts-dejavu-core \
-	    strace; \
+	    strace shellcheck; \
 	fi
 
 ## tools: npm packages the gates use (axe-core, vnu-jar, lighthouse), under tools/
@@ -75,7 +88,7 @@ bench: $(VENV)/.runtime
 lock:
 	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && \
 	  .venv-lock/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2)
-	for name in requirements requirements-dev requirements-audit; do \
+	for name in requirements requirements-build requirements-dev requirements-audit; do \
 	  .venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	    --no-emit-index-url --no-emit-find-links --output-file $$name.txt $$name.in || exit 1; \
 	done
@@ -95,4 +108,4 @@ golden: $(VENV)/.runtime
 	$(PY) -m tests.regen_golden
 
 clean:
-	rm -rf output .pytest_cache test-artifacts
+	rm -rf output dist .pytest_cache test-artifacts

@@ -119,7 +119,7 @@ def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = No
     ctx = session.context(site, job)
     outputs = steps.run("plan outputs", session.plan, OUTPUTS, ctx)
     anchors = steps.run("check deep links", deeplinks.check, site, outputs,
-                        job.paths.templates, errors)  # with the mistakes above: all at once
+                        job.paths.template_folders, errors)  # with the mistakes above: all at once
     if errors.failed:
         raise ContentFailure(errors)
     if first is None:  # a build reports what `build.py check` warns about (a summary)

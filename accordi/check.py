@@ -1,8 +1,10 @@
 """Warnings for editors that do not stop a build: what `build.py check` adds to the errors,
 and what a build reports (a summary and the first few).
 
-Untranslated records, statuses stated as "in force" whose end date has passed, and
-what the open-data catalogue leaves out for want of site.yaml `catalogue` fields.
+Untranslated records, statuses stated as "in force" whose end date has passed, what the
+open-data catalogue leaves out for want of site.yaml `catalogue` fields, and what is still
+marked `TODO` (a new site's pages and examples, see `accordi.starter`; the lines are found
+when each file is parsed).
 (Internal links to pages or anchors that do not exist stop the build: see
 `accordi.deeplinks`.)
 """
@@ -19,6 +21,7 @@ def warnings(site: Site, errors: ErrorCollector) -> None:
     _untranslated(site, errors)
     _stale_statements(site, errors)
     _catalogue(site, errors)
+    _todos(site, errors)
 
 
 def _untranslated(site: Site, errors: ErrorCollector) -> None:
@@ -58,3 +61,10 @@ def _catalogue(site: Site, errors: ErrorCollector) -> None:
                     f"no `{m.field}`: the open-data catalogue (data/catalog.ttl) lacks {m.lacks}",
                     f"add it under `catalogue:`, for example `{m.example}` "
                     "(see docs/editors.md)")
+
+
+def _todos(site: Site, errors: ErrorCollector) -> None:
+    """Every line of a content file that says `TODO`: what is still to complete."""
+    for path, todo in site.todos:
+        errors.warn(path, todo.line, "", f"still to complete: {todo.what}",
+                    "write what it asks for, then delete the TODO")

@@ -1,11 +1,13 @@
-"""Accordi command line.
+"""Accordi command line, run in a site folder (content/, and the site's own templates/,
+assets/ and messages/ if it has them).
 
   build    build the site from content/ into output/
   check    validate the content without writing; warnings too (`--strict` fails on them)
   serve    live preview on 127.0.0.1 that rebuilds and reloads on every edit
   new      create a blank agreement, partner or theme, ready to fill in
-  schema   write the per-file JSON Schemas editors' editors use (schema/)
   import   turn a signed document (PDF, scan, Word, OpenDocument, text) into a draft record
+  schema   write the per-file JSON Schemas editors' editors use (schema/)
+  init     create a new site folder, ready to build
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import check, deeplinks, manifest, scaffold
+from . import __version__, check, deeplinks, manifest, scaffold, starter
 from . import schema as content_schema
 from .build import OUTPUTS, Report, build
-from .config import BASE_URL, PROJECT_ROOT, Paths, normalise_base_url, reference_date
+from .config import BASE_URL, Paths, normalise_base_url, reference_date
 from .errors import ContentFailure, ErrorCollector, warnings_summary
 from .incremental import IncrementalSession
 from .publish import PublishError
@@ -42,24 +44,31 @@ def _base_url(value: str) -> str:
     return normalise_base_url(value)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description=__doc__,
+def parser(home: Path | None = None) -> argparse.ArgumentParser:
+    """The command line; `home` is the site folder options default to (the current one)."""
+    home = home or Path.cwd()
+    p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", type=Path, default=PROJECT_ROOT / "content",
-                        help="content folder (default: content/)")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--site", type=Path, default=home,
+                      help="site folder, whose templates/, assets/ and messages/ replace the "
+                      "theme's files of the same name (default: the current folder)")
+    common = argparse.ArgumentParser(add_help=False, parents=[site])
+    common.add_argument("--content", type=Path, default=None,
+                        help="content folder (default: content/ in the site folder)")
     common.add_argument("--as-of", type=_date, default=None,
                         help="reference day for statuses (default: SOURCE_DATE_EPOCH or today)")
     b = sub.add_parser("build", parents=[common], help="build the site into output/")
     b.add_argument("--base-url", type=_base_url, default=None,
                    help="public URL of the site, may include a sub-path")
-    b.add_argument("--output", type=Path, default=PROJECT_ROOT / "output",
-                   help="output folder (default: output/)")
+    b.add_argument("--output", type=Path, default=None,
+                   help="output folder (default: output/ in the site folder)")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="processes for rendering (default: one per core)")
-    b.add_argument("--cache", type=Path, default=PROJECT_ROOT / ".cache" / "build",
-                   help="persistent build cache (default: .cache/build/)")
+    b.add_argument("--cache", type=Path, default=None,
+                   help="persistent build cache (default: .cache/build/ in the site folder)")
     b.add_argument("--no-cache", action="store_true", help="use no persistent cache")
     b.add_argument("--no-incremental", action="store_true",
                    help="build everything in one process, reusing nothing (slower; the same "
@@ -73,26 +82,42 @@ def parser() -> argparse.ArgumentParser:
                         "answering only its own names: localhost, 127.0.0.1); given, "
                         "requests under any name are answered")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    s.add_argument("--output", type=Path, default=PROJECT_ROOT / ".cache" / "preview",
-                   help="preview folder (default: .cache/preview/, never output/)")
-    s.add_argument("--cache", type=Path, default=PROJECT_ROOT / ".cache" / "build",
-                   help="persistent build cache (default: .cache/build/)")
-    n = sub.add_parser("new", help="create a blank record, ready to fill in")
+    s.add_argument("--output", type=Path, default=None,
+                   help="preview folder (default: .cache/preview/ in the site folder, never "
+                   "output/)")
+    s.add_argument("--cache", type=Path, default=None,
+                   help="persistent build cache (default: .cache/build/ in the site folder)")
+    n = sub.add_parser("new", parents=[common], help="create a blank record, ready to fill in")
     n.add_argument("kind", choices=["agreement", "partner", "theme"])
     n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
-    n.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
-    i = sub.add_parser("import", help="turn a signed document into a draft record")
+    i = sub.add_parser("import", parents=[common],
+                       help="turn a signed document into a draft record")
     i.add_argument("file", type=Path, help="the signed document: .pdf, .docx, .odt, .txt, .md")
     i.add_argument("--id", default=None, help="the record's id (default: proposed from the "
                    "partner and the year)")
     i.add_argument("--lang", choices=["it", "en"], default="it",
                    help="the document's language (default: it); en imports the English "
                    "text of a draft as its translation")
-    i.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
-    w = sub.add_parser("schema", help="write the JSON Schemas of content files")
-    w.add_argument("--write", type=Path, default=PROJECT_ROOT / "schema",
-                   help="folder to write them into (default: schema/)")
+    w = sub.add_parser("schema", parents=[site], help="write the JSON Schemas of content files")
+    w.add_argument("--write", type=Path, default=None,
+                   help="folder to write them into (default: schema/ in the site folder)")
+    starter.arguments(sub.add_parser(
+        "init", help="create a new site folder, ready to build",
+        description=starter.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
     return p
+
+
+def _defaults(args: argparse.Namespace) -> None:
+    """Folders not given on the command line, in the site folder."""
+    site = getattr(args, "site", None)
+    if site is None:
+        return
+    for name, default in (("content", "content"), ("cache", ".cache/build"),
+                          ("write", "schema")):
+        if getattr(args, name, "") is None:
+            setattr(args, name, site / default)
+    if getattr(args, "output", "") is None:
+        args.output = site / (".cache/preview" if args.command == "serve" else "output")
 
 
 def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
@@ -106,9 +131,8 @@ def load_site(paths: Paths, as_of: dt.date, base_url: str | None = None
     site = session.load(session.read(content, errors), job, errors)
     if site is not None:
         manifest.check(site, content, errors)
-    if site is not None:
         outputs = session.plan(OUTPUTS, session.context(site, job))
-        deeplinks.check(site, outputs, paths.templates, errors)
+        deeplinks.check(site, outputs, paths.template_folders, errors)
     return (None if errors.failed else site), errors
 
 
@@ -123,7 +147,8 @@ def build_once(paths: Paths, as_of: dt.date, base_url: str | None = None, worker
 
 
 def run_check(args: argparse.Namespace, as_of: dt.date) -> int:
-    site, errors = load_site(Paths(content=args.content, output=Path("-")), as_of)
+    site, errors = load_site(Paths(content=args.content, output=Path("-"), site=args.site),
+                             as_of)
     if site is not None:
         check.warnings(site, errors)
     if errors.errors:
@@ -139,7 +164,7 @@ def run_check(args: argparse.Namespace, as_of: dt.date) -> int:
 
 def run_build(args: argparse.Namespace, as_of: dt.date) -> int:
     paths = Paths(content=args.content, output=args.output,
-                  cache=None if args.no_cache else args.cache)
+                  cache=None if args.no_cache else args.cache, site=args.site)
     try:
         report = build_once(paths, as_of, args.base_url, max(1, args.jobs),
                             incremental=not args.no_incremental, verbose=args.verbose)
@@ -175,8 +200,12 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, home: Path | None = None) -> int:
+    """Run one command; `home` is the site folder options default to (the current one)."""
+    args = parser(home).parse_args(argv)
+    _defaults(args)
+    if args.command == "init":
+        return starter.run(args)
     if args.command == "import":
         return run_import(args)
     if args.command == "new":
@@ -187,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for path in written:
             print(f"wrote {path}")
-        print("fill in the fields, then run `python build.py check`")
+        print(f"fill in the fields, then run `{'make' if home else 'accordi'} check`")
         return 0
     if args.command == "schema":
         args.write.mkdir(parents=True, exist_ok=True)
@@ -200,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(args, as_of)
     if args.command == "serve":
         from .serve import serve  # livereload is only needed here
-        serve(Paths(content=args.content, output=args.output, cache=args.cache), as_of,
-              args.host or "127.0.0.1", args.port, check_host=args.host is None)
+        serve(Paths(content=args.content, output=args.output, cache=args.cache,
+                    site=args.site),
+              as_of, args.host or "127.0.0.1", args.port, check_host=args.host is None)
         return 0
     return run_build(args, as_of)

@@ -10,18 +10,52 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parent
+# The default theme: package data once installed (the wheel carries this repository's
+# top-level templates/ and assets/ as accordi/theme/), the top-level folders here.
+THEME = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PROJECT_ROOT
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Where the build reads and writes."""
+    """Where the build reads and writes.
+
+    `templates` and `assets` are the default theme's folders; a site folder (`site`) may
+    hold `templates/`, `assets/` and `messages/` of its own, whose files replace the
+    theme's files of the same name: the `*_folders` properties are the chains every lookup
+    goes through, the site's first.
+    """
 
     content: Path
     output: Path
-    templates: Path = PROJECT_ROOT / "templates"
-    assets: Path = PROJECT_ROOT / "assets"
+    templates: Path = THEME / "templates"
+    assets: Path = THEME / "assets"
     cache: Path | None = None  # persistent build cache; None builds from scratch
+    site: Path | None = None   # the site folder whose overrides apply; None: the theme alone
+
+    def _chain(self, name: str, theme: Path | None) -> tuple[Path, ...]:
+        own = self.site / name if self.site is not None else None
+        found = [p for p in (own, theme) if p is not None]
+        if own is not None and theme is not None and own.absolute() == theme.absolute():
+            found = [theme]  # this repository: the site's folder is the theme's source
+        return tuple(p for p in found if p.is_dir() or p is theme)
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        """Where templates are looked up, the site's first (a Jinja loader chain)."""
+        return self._chain("templates", self.templates)
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        """Where assets are looked up, the site's first."""
+        return self._chain("assets", self.assets)
+
+    @property
+    def message_folders(self) -> tuple[Path, ...]:
+        """The site's own interface wording (`messages/<lang>.yaml`), when it has some;
+        the package's messages (`accordi/locales/`) stand behind them."""
+        return self._chain("messages", None)
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,8 @@ class Settings:
     contact: dict[str, Any]
     as_of: dt.date
     catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
+    logo: str | None = None  # site.yaml `logo`: a file of the site's assets, beside its name
+    colours: dict[str, str] = field(default_factory=dict)  # site.yaml `colours`
     drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
@@ -99,5 +135,7 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
         catalogue={**site.get("catalogue", {}),
                    **({"office": as_text(site["catalogue"]["office"])}
                       if site.get("catalogue", {}).get("office") else {})},
+        logo=site.get("logo"),
+        colours=dict(site.get("colours", {})),
         drafts=drafts,
     )

@@ -22,7 +22,7 @@ from .anchors import read as read_ledger
 from .errors import ErrorCollector
 from .published import Entry as Published
 from .published import manifest_path, read_entries
-from .sources import Source, load_markdown, load_yaml, source
+from .sources import Source, Todo, load_markdown, load_yaml, source
 from .yamlmarks import Marked
 
 LANG_FILE = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
@@ -91,6 +91,7 @@ class RawContent:
     # site's addresses (they are checked once the records are sound)
     anchors: Ledger = field(default_factory=Ledger)  # the anchors recorded (see `anchors`)
     anchors_errors: list = field(default_factory=list)  # its mistakes, reported likewise
+    todos: list[tuple[Path, Todo]] = field(default_factory=list)  # lines marked TODO
     failed: set[Path] = field(default_factory=set)  # files already reported as broken
     seen: set[Path] = field(default_factory=set)  # every file read
 
@@ -195,6 +196,8 @@ class _Walk:
                                      kind)
         if found is None:
             self.raw.failed.add(path)
+        else:
+            self.raw.todos += [(path, todo) for todo in found.todos]
         return found
 
     def entries(self, folder: str, recursive: bool = False) -> list[tuple[Path, bool]]:

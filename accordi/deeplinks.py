@@ -32,8 +32,8 @@ TEMPLATE_ID = re.compile(r'\bid="([a-z][a-z0-9-]*)"')
 PARTS = ("summary", "text")
 
 
-def check(site: Site, outputs: Sequence[Output], templates: Path, errors: ErrorCollector
-          ) -> dict[str, str]:
+def check(site: Site, outputs: Sequence[Output], templates: tuple[Path, ...],
+          errors: ErrorCollector) -> dict[str, str]:
     """Report every published anchor that would vanish and every link that leads nowhere.
     Returns the anchors of each agreement page, by address (for `anchors.record`)."""
     current: dict[str, str] = {}
@@ -186,12 +186,13 @@ def _in_its_place(found: list[Heading], recorded: list[str], anchor: str) -> Hea
 # -- every link of every text --------------------------------------------------------------
 
 @cache
-def _template_ids(templates: Path) -> frozenset[str]:
+def _template_ids(templates: tuple[Path, ...]) -> frozenset[str]:
     """The ids the templates give every page of a kind (`#testo`, `#main`...): a link may
     lead to them too."""
     found: set[str] = set()
-    for path in sorted(templates.glob("*.html")):
-        found.update(TEMPLATE_ID.findall(path.read_text(encoding="utf-8")))
+    for folder in templates:
+        for path in sorted(folder.glob("*.html")):
+            found.update(TEMPLATE_ID.findall(path.read_text(encoding="utf-8")))
     return frozenset(found)
 
 
@@ -210,7 +211,7 @@ class _Targets:
     """What a link may lead to, worked out the first time a link asks."""
 
     def __init__(self, site: Site, current: dict[str, str], outputs: Sequence[Output],
-                 templates: Path) -> None:
+                 templates: tuple[Path, ...]) -> None:
         self.site, self.current, self.outputs = site, current, outputs
         self.templates = templates
         self._anchors: dict[str, set[str]] = {}

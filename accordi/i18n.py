@@ -34,10 +34,34 @@ class Local:
         return self.text
 
 
+# A site's own wording (`messages/<lang>.yaml` beside its content), in force in this process
+# and in those it forks: lang -> key -> text (see `accordi.theme.use_messages`).
+_SITE_MESSAGES: dict[str, dict[str, str]] = {}
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the interface is written in."""
+    return tuple(sorted(p.stem for p in LOCALES.glob("*.yaml")))
+
+
+@cache
+def package_strings(lang: str) -> dict:
+    """The package's own interface strings for `lang`."""
+    return yaml.load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+def use_messages(overrides: dict[str, dict[str, str]]) -> None:
+    """Replace the package's strings named in `overrides`, from now on."""
+    if overrides != _SITE_MESSAGES:
+        _SITE_MESSAGES.clear()
+        _SITE_MESSAGES.update(overrides)
+        strings.cache_clear()
+
+
 @cache
 def strings(lang: str) -> dict[str, str]:
-    """Interface strings for `lang`."""
-    return yaml.load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    """Interface strings for `lang`: the package's, with the site's own wording on top."""
+    return {**package_strings(lang), **_SITE_MESSAGES.get(lang, {})}
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -307,7 +307,7 @@ def build_site(raw: RawContent, settings: Settings, errors: ErrorCollector,
             if tid in themes:
                 themes[tid].agreements.append(a.id)
     return Site(settings, partners, themes, ordered, pages, dict(raw.documents), raw.published,
-                raw.anchors)
+                raw.anchors, raw.todos)
 
 
 def status_of(a: Agreement, agreements: dict[str, Agreement], settings: Settings) -> Status:

@@ -81,7 +81,7 @@ class Context:
     site: Site
     router: Router
     session: Session
-    templates: Path
+    templates: tuple[Path, ...]  # the loader chain, the site's templates first
     history: History | None = None
     renderer: Renderer | None = None  # set by the session (`accordi.render.PageRenderer`)
 

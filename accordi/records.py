@@ -15,7 +15,7 @@ from .anchors import Ledger
 from .config import Settings
 from .dates import Duration, PartialDate, Span
 from .published import Entry
-from .sources import Source
+from .sources import Source, Todo
 from .status import Status
 from .text import split_body
 
@@ -207,6 +207,7 @@ class Site:
     documents: dict[str, Path] = field(default_factory=dict)  # `documents/x.pdf` -> file
     published: list[Entry] | None = None  # the recorded addresses; None before the first
     anchors: Ledger = field(default_factory=Ledger)  # the anchors published, and notes
+    todos: list[tuple[Path, Todo]] = field(default_factory=list)  # lines marked TODO
     assets: dict[str, Path] = field(default_factory=dict)  # `assets/css/site.css` -> file
 
     @property

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    ChoiceLoader,
     Environment,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     pass_context,
     select_autoescape,
@@ -23,11 +25,13 @@ from markupsafe import Markup, escape
 
 from .characters import for_output
 from .dates import PartialDate
+from .errors import ContentFailure
 from .i18n import Local, format_date, localize, strings
 from .labels import feed_title
 from .output import Context, whole
 from .pages.spec import PageSpec
 from .records import slug_in
+from .template_errors import template_failure
 
 NAV = ("home", "agreements", "partners", "themes", "timeline")
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -80,10 +84,17 @@ def fragment(context: Context_, macro: str, item: dict[str, Any], lang: str, t: 
 
 
 @cache
-def environment(templates: Path) -> Environment:
-    """The Jinja environment every page is rendered with (one per folder: templates compile
-    once per process, and Jinja still reloads a template whose file changed)."""
-    env = _Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+def environment(*folders: Path) -> Environment:
+    """The Jinja environment every page is rendered with (one per chain of folders:
+    templates compile once per process, and Jinja still reloads a template whose file
+    changed).
+
+    A name is looked up in each folder in turn, a site's own templates before the theme's
+    (the last folder); `theme/<name>` is always the theme's, so that a site's template can
+    extend the one it replaces and change only a block."""
+    loader = ChoiceLoader([FileSystemLoader([str(f) for f in folders]),
+                           PrefixLoader({"theme": FileSystemLoader(str(folders[-1]))})])
+    env = _Environment(loader=loader, undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["say"] = say
@@ -97,7 +108,7 @@ class PageRenderer:
 
     def __init__(self, ctx: Context):
         self.ctx, self.site, self.router = ctx, ctx.site, ctx.router
-        self.env = environment(ctx.templates)
+        self.env = environment(*ctx.templates)
 
     def frame(self, lang: str) -> dict[str, Any]:
         """What every page of `lang` shows around its content, made once."""
@@ -131,6 +142,8 @@ class PageRenderer:
             "og_locale": strings(lang)["og_locale"],
             "og_alternates": [strings(lg)["og_locale"] for lg in s.languages if lg != lang],
             "search_url": self.router.url_for("search", lang),
+            "logo": self.router.asset(s.logo) if s.logo else None,
+            "colours": bool(s.colours),
         }
 
     def render(self, spec: PageSpec, canonical_lang: str | None = None) -> str:
@@ -151,4 +164,9 @@ class PageRenderer:
             "wasm": spec.context.get("wasm", False),
             "remember": self.ctx.session.remember,
         }
-        return for_output(self.env.get_template(spec.template).render(context))
+        try:
+            return for_output(self.env.get_template(spec.template).render(context))
+        except ContentFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a template's mistake, told as file:line
+            raise template_failure(exc, spec.template, self.ctx.templates) from None

@@ -372,7 +372,8 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000,
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         server = PreviewServer(app, check_host)
-        watch(server, (paths.content, paths.templates, paths.assets), rebuild)
+        watch(server, (paths.content, *paths.template_folders, *paths.asset_folders,
+                       *paths.message_folders), rebuild)
         print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,
               flush=True)
         server.serve(host=host, port=port, debug=False, restart_delay=0)

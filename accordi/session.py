@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from . import model
+from . import model, theme
 from .config import Paths, settings_from
 from .content import RawContent, read_content
 from .converter import Rendered, Renderer
@@ -91,8 +91,10 @@ def load_site(raw: RawContent, job: Job, errors: ErrorCollector) -> Site | None:
     if raw.site is None:
         return None
     settings = settings_from(raw.site.data, job.as_of, job.base_url, job.drafts)
+    theme.use_messages(job.paths, errors)
     site = model.build_site(raw, settings, errors, reserved_segments())
-    site.assets = assets(job.paths.assets)
+    site.assets = assets(*job.paths.asset_folders)
+    theme.check(site, raw.site, job.paths, errors)
     if errors.failed:
         return None
     errors.errors.extend(raw.published_errors + raw.anchors_errors)
@@ -126,7 +128,7 @@ class PlainSession:
         router = Router(site.settings.base_path, site.settings.origin)
         self.base_path = router.base_path
         history = read_history(job.paths.content) if job.history else None
-        ctx = Context(site, router, self, job.paths.templates, history)
+        ctx = Context(site, router, self, job.paths.template_folders, history)
         ctx.renderer = PageRenderer(ctx)
         return ctx
 

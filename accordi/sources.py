@@ -8,9 +8,10 @@ that the rest of the tree is still checked in the same run.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import frontmatter, schema
 from .bodychecks import body_problems
@@ -20,6 +21,22 @@ from .errors import ErrorCollector
 from .yamlmarks import Marked, load
 
 ARTICLED = ("agreement", "agreementTranslation")  # kinds of files whose texts have articles
+TODO = re.compile(r"\bTODO\b[:\s]*(.*)")
+
+
+class Todo(NamedTuple):
+    """A line of a file marked `TODO` (a new site's examples), and what it asks for."""
+
+    line: int
+    what: str
+
+
+def todos_of(text: str) -> tuple[Todo, ...]:
+    """The lines of a file's text that say `TODO`."""
+    if "TODO" not in text:
+        return ()
+    return tuple(Todo(i, m.group(1).strip().rstrip(".") or "this line")
+                 for i, line in enumerate(text.splitlines(), 1) if (m := TODO.search(line)))
 
 
 class SourceChanged(Exception):
@@ -50,6 +67,7 @@ class Source:
     data_digest: str = ""
     body_digest: str = ""  # of the body's UTF-8; empty for a file without one
     marks: BodyMarks = NO_MARKS  # the body's anchors and links into the site
+    todos: tuple[Todo, ...] = ()  # the file's lines marked TODO
 
     @property
     def data(self) -> dict[str, Any]:
@@ -77,10 +95,10 @@ class Source:
 
 
 def source(path: Path, marked: Marked, body: str | None = None, body_line: int = 1,
-           marks: BodyMarks = NO_MARKS) -> Source:
+           marks: BodyMarks = NO_MARKS, todos: tuple[Todo, ...] = ()) -> Source:
     """A Source with its digests."""
     return Source(path, marked, body_line, _sha1(repr(marked.data).encode("utf-8")),
-                  _sha1(body.encode("utf-8")) if body else "", marks)
+                  _sha1(body.encode("utf-8")) if body else "", marks, todos)
 
 
 def read_text(path: Path) -> str | None:
@@ -121,7 +139,7 @@ def load_yaml(path: Path, kind: str, errors: ErrorCollector) -> Source | None:
         return None
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
-    return None if invalid else source(path, marked)
+    return None if invalid else source(path, marked, todos=todos_of(text))
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -174,4 +192,4 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
     if invalid or misplaced:
         return None
     marks = marks_of(body, body_line) if kind in ARTICLED and not problems else NO_MARKS
-    return source(path, marked, body, body_line, marks)
+    return source(path, marked, body, body_line, marks, todos_of(text))

@@ -98,12 +98,17 @@ EDITS: dict[tuple[str, str], Edit] = {
     ("site", "catalogue"): ("site.yaml", "contact: {email: accordi@example.org}",
                             "contact: {email: accordi@example.org}\n"
                             'catalogue: {ipa: c_prova, istat: "000000"}'),
+    ("site", "colours"): ("site.yaml", "contact: {email: accordi@example.org}",
+                          "contact: {email: accordi@example.org}\n"
+                          'colours: {brand: "#8a1c1c", brand_soft: "#fbf3f3"}'),
     ("site", "contact"): ("site.yaml", "accordi@example.org", "redazione@example.org"),
     # The same languages written another way: another set would leave the other
     # language's files and published addresses without a site to go in.
     ("site", "languages"): ("site.yaml", "languages: [it, en]", "languages:\n  - it\n  - en"),
     ("site", "licence"): ("site.yaml", "Attribuzione 4.0 Internazionale",
                           "Attribuzione 4.0"),
+    ("site", "logo"): ("site.yaml", "contact: {email: accordi@example.org}",
+                       "contact: {email: accordi@example.org}\nlogo: img/favicon.svg"),
     ("site", "owner"): ("site.yaml", "{it: Comune di Esempio, en: City of Example}",
                         "{it: Comune di Prova, en: City of Trial}"),
     ("site", "tagline"): ("site.yaml", "Gli accordi di collaborazione",

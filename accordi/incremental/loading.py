@@ -104,7 +104,7 @@ class Loading:
             keys: Iterable[Key] | None = None
         else:
             site, edited = patched
-            site.assets = assets(job.paths.assets)
+            site.assets = assets(*job.paths.asset_folders)
             errors.errors.extend(raw.published_errors + raw.anchors_errors)
             keys = edited | {("site", "")}
         if site is None:
@@ -139,8 +139,8 @@ class Loading:
         self.git_seen = history
 
     def environment_of(self, job: Job) -> str:
-        """The digest of the templates, locales and code the outputs are made with."""
-        return environment(job.paths.templates, LOCALES)
+        """The digest of the templates, messages and code the outputs are made with."""
+        return environment(*job.paths.template_folders, LOCALES, *job.paths.message_folders)
 
     def _environment(self, job: Job, base_url: str) -> None:
         """Start afresh when the templates, locales, code or public address changed (every
@@ -201,7 +201,7 @@ class Loading:
     def context(self, site: Site, job: Job) -> Context:
         router = Router(site.settings.base_path, site.settings.origin)
         self.ctx = Context(tracked(site, self.recorder), router, self,  # type: ignore[arg-type]
-                           job.paths.templates, self.git)
+                           job.paths.template_folders, self.git)
         self.ctx.renderer = PageRenderer(self.ctx)
         return self.ctx
 

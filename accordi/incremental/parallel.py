@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from .. import apart
+from ..errors import ContentFailure
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,6 +65,8 @@ def _serve(work: Callable[[T], R], chunks: Sequence[T], tasks: int, results: int
         while (i := _receive(tasks)) is not None:
             try:
                 _send(results, (True, work(chunks[i])))  # type: ignore[index]
+            except ContentFailure as failure:  # an editor's mistake (a template's), told
+                _send(results, (False, failure))
             except BaseException:  # noqa: BLE001 - every failure goes to the parent
                 _send(results, (False, traceback.format_exc()))
     except BaseException:  # noqa: BLE001 - the parent went away
@@ -120,6 +123,8 @@ def _share(started: list[tuple[int, int, int]], count: int) -> Iterator[R]:
             except EOFError:
                 raise WorkerError("a worker process ended before its work was done") from None
             if not ok:
+                if isinstance(value, ContentFailure):
+                    raise value
                 raise WorkerError(value)
             done += 1
             task = next(following, None)

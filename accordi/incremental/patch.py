@@ -30,7 +30,7 @@ def patch(last: Site, raw: RawContent, edited: set[Path]) -> tuple[Site, set[Key
     site = dataclasses.replace(last, agreements=dict(last.agreements),
                                partners=dict(last.partners), themes=dict(last.themes),
                                pages=dict(last.pages), published=raw.published,
-                               anchors=raw.anchors)
+                               anchors=raw.anchors, todos=raw.todos)
     builder = Builder(raw, last.settings, ErrorCollector(raw.root), reserved_segments())
     keys: set[Key] = set()
     for path in sorted(edited):

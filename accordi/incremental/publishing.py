@@ -39,7 +39,7 @@ class Publishing:
         if self.store is None:
             return None
         self.inputs = Inputs(
-            [job.paths.content, job.paths.assets],
+            [job.paths.content, *job.paths.asset_folders],
             (self.environment_of(job),
              read_history(job.paths.content) if job.history else None),
             (job.as_of, job.base_url), (code_version(), search_version()))

@@ -96,7 +96,7 @@ def missing(site: Site) -> list[Missing]:
     out = []
     if not c.get("ipa"):
         out.append(Missing("ipa", "the identifier of the publisher and of the dataset, which "
-                           "DCAT-AP_IT requires", "ipa: c_f205"))
+                           "DCAT-AP_IT requires", "ipa: c_x000"))
     if not (c.get("email") or contact.get("email")):
         out.append(Missing("email", "a contact point for the dataset",
                            "email: opendata@example.org"))
@@ -105,7 +105,7 @@ def missing(site: Site) -> list[Missing]:
                            "office: {it: Ufficio open data, en: Open data office}"))
     if not c.get("istat"):
         out.append(Missing("istat", "the spatial coverage of the dataset",
-                           'istat: "015146"'))
+                           'istat: "000000"'))
     return out
 
 
@@ -164,7 +164,9 @@ class _Writer:
         return node
 
     def localized(self, key: str, **values: Any) -> dict[str, str]:
-        return {lg: t(lg, key, **{k: v[lg] if isinstance(v, dict) else v
+        # a text given once (a proper name) is the source language's, for every language
+        source = self.s.source_lang
+        return {lg: t(lg, key, **{k: v.get(lg, v.get(source)) if isinstance(v, dict) else v
                                   for k, v in values.items()}) for lg in self.s.languages}
 
 

@@ -17,15 +17,15 @@ from typing import Any
 import orjson
 from babel import Locale
 
-from ..config import PROJECT_ROOT
 from ..i18n import strings, t
 from ..output import Context, Output
 from ..records import Site
 from ..routes import Router
+from ..schema import SCHEMA_PATH
 from .tables import LIST_SEPARATOR, Dataset, Rows, dataset, describe, tables
 
 SCHEMA = Path(__file__).with_name("opendata.schema.json")
-CONTENT_SCHEMA = PROJECT_ROOT / "accordi" / "content.schema.json"
+CONTENT_SCHEMA = SCHEMA_PATH  # the package's, wherever it is installed
 TOP = ("agreements", "partners", "themes")  # tables with a JSON file of their own
 README = "README.txt"
 SQLITE = "accordi.sqlite"
