@@ -38,6 +38,7 @@ class Settings:
     contact: dict[str, Any]
     as_of: dt.date
     catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
+    cms: dict[str, Any] = field(default_factory=dict)  # site.yaml `cms`: the web editor
     drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
@@ -99,5 +100,6 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
         catalogue={**site.get("catalogue", {}),
                    **({"office": as_text(site["catalogue"]["office"])}
                       if site.get("catalogue", {}).get("office") else {})},
+        cms=dict(site.get("cms", {})),
         drafts=drafts,
     )

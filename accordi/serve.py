@@ -29,6 +29,7 @@ from tornado.ioloop import IOLoop
 
 from . import search
 from .build import update
+from .cms import live as editor
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
 from .incremental import IncrementalSession
@@ -389,7 +390,7 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000) -> Non
         # livereload ignores changes within 3 s of the previous reload; every poll here runs
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = Server(app)
+        server = Server(editor.serving(app, paths.content, base_url))  # and /admin/
         watch(server, (paths.content, paths.templates, paths.assets), rebuild)
         print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,
               flush=True)
