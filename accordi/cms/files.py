@@ -33,7 +33,7 @@ def csp(backend: Backend) -> str:
     connect = " ".join(("'self'", *backend.connect))
     return ("default-src 'self'; script-src 'self' 'unsafe-eval'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-            f"font-src 'self' data:; connect-src {connect}; frame-src 'self' blob:; "
+            f"font-src 'self' data:; connect-src {connect} blob:; frame-src 'self' blob:; "
             "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 

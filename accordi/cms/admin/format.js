@@ -128,6 +128,9 @@ export function flow(value, shape) {
     const of = k === 'list' ? shape.of : k === 'codes' ? { k: 'code' } : undefined;
     return '[' + value.map(v => flow(v, of)).join(', ') + ']';
   }
+  if (k === 'text' && Object.keys(value).length === 1 && typeof value.it === 'string') {
+    return quoted(value.it);  // the same in both languages, as `build.py new` writes it
+  }
   const props = k === 'text' ? { it: { k: 'free' }, en: { k: 'free' } } : (shape && shape.props) || {};
   return '{' + ordered(value, shape).map(key => `${key}: ${flow(value[key], props[key])}`)
     .join(', ') + '}';

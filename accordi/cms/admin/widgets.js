@@ -78,17 +78,20 @@ export const DateControl = createClass({
     const events = { onFocus: setActiveStyle, onBlur: setInactiveStyle };
     const pad = n => String(n).padStart(2, '0');
     const days = p.month ? daysIn(Number(p.year) || 2000, Number(p.month)) : 31;
-    return h('div', { className: `${classNameWrapper} accordi-date`, role: 'group' },
-      h('label', null, 'Anno ', h('input', {
+    const row = { display: 'flex', flexWrap: 'wrap', gap: '1.5rem', alignItems: 'center' };
+    const box = { border: '1px solid #767676', borderRadius: '4px', padding: '.3rem .5rem',
+                  font: 'inherit', marginLeft: '.4rem' };
+    return h('div', { className: classNameWrapper, role: 'group', style: row },
+      h('label', null, 'Anno', h('input', { style: box,
         id: forID, type: 'text', inputMode: 'numeric', maxLength: 4, size: 5,
         value: p.year, pattern: '[0-9]{4}', autoComplete: 'off',
         onChange: e => this.set({ year: e.target.value.trim() }), ...events })),
-      h('label', null, 'Mese ', h('select', {
+      h('label', null, 'Mese', h('select', { style: box,
         value: p.month, disabled: !p.year,
         onChange: e => this.set({ month: e.target.value }), ...events },
         h('option', { value: '' }, '— non indicato'),
         MONTHS.map((name, i) => h('option', { key: name, value: pad(i + 1) }, name)))),
-      h('label', null, 'Giorno ', h('select', {
+      h('label', null, 'Giorno', h('select', { style: box,
         value: p.day, disabled: !p.month,
         onChange: e => this.set({ day: e.target.value }), ...events },
         h('option', { value: '' }, '— non indicato'),
