@@ -98,6 +98,9 @@ EDITS: dict[tuple[str, str], Edit] = {
     ("site", "catalogue"): ("site.yaml", "contact: {email: accordi@example.org}",
                             "contact: {email: accordi@example.org}\n"
                             'catalogue: {ipa: c_prova, istat: "000000"}'),
+    ("site", "cms"): ("site.yaml", "contact: {email: accordi@example.org}",
+                      "contact: {email: accordi@example.org}\n"
+                      "cms: {backend: github, repo: comune/accordi}"),
     ("site", "contact"): ("site.yaml", "accordi@example.org", "redazione@example.org"),
     # The same languages written another way: another set would leave the other
     # language's files and published addresses without a site to go in.
