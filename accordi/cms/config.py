@@ -160,6 +160,10 @@ FILES = {"accordi-agreement": ("md", True, None), "accordi-partner": ("yaml", Fa
 
 
 def formats(shapes: dict[str, Any]) -> dict[str, Any]:
-    """What the editor's file format needs to know of each kind of file (shapes.json)."""
-    return {name: {"extension": ext, "front_matter": front, "list": key, "shape": shapes[name]}
-            for name, (ext, front, key) in FILES.items()}
+    """What the editor's file format needs to know of each kind of file (shapes.json). An
+    agreement's English twin (its file has no `id`) holds only what is translated: the
+    form's hidden fact fields may hand it their values, and the build refuses them there."""
+    found = {name: {"extension": ext, "front_matter": front, "list": key,
+                    "shape": shapes[name]} for name, (ext, front, key) in FILES.items()}
+    found["accordi-agreement"]["twin"] = key_order("agreementTranslation")
+    return found

@@ -179,8 +179,8 @@ def _string(path: str, name: str, node: dict[str, Any]) -> Made:
         return Made({"widget": "accordi-id", "pattern": [node["pattern"], _bad(path)]},
                     {"k": "code"})
     if name == "file" and path.startswith("agreement.documents"):
-        return Made({"widget": "file", "pattern": [node["pattern"], _bad(path)],
-                     "allow_multiple": False}, {"k": "code"})
+        # chosen from (or uploaded to) content/documents/: the media library names it
+        return Made({"widget": "file", "allow_multiple": False}, {"k": "code"})
     widget = {"widget": "text" if name in LONG else "string"}
     if "pattern" in node:
         widget["pattern"] = [node["pattern"], _bad(path)]

@@ -27,7 +27,7 @@ function withoutEmptyFiles(name) {
 async function start() {
   const formats = await (await fetch('shapes.json', { cache: 'no-store' })).json();
   for (const [name, f] of Object.entries(formats)) {
-    const options = { frontMatter: f.front_matter, list: f.list };
+    const options = { frontMatter: f.front_matter, list: f.list, twin: f.twin };
     CMS.registerCustomFormat(name, f.extension, {
       fromFile: text => fromFile(text, f.shape, options),
       toFile: data => toFile(data, f.shape, options),

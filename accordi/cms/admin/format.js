@@ -289,8 +289,11 @@ function writeYaml(src, value, shape) {
 }
 
 // The file's text for the form's values `data`.
-export function toFile(data, shape, { frontMatter = false, list = null } = {}) {
+// `twin` lists the keys of a translation, a file of the kind without `id`: only they are
+// written to it (the form also hands it the values of the facts it hides there).
+export function toFile(data, shape, { frontMatter = false, list = null, twin = null } = {}) {
   const source = data[SOURCE];
+  if (twin && !('id' in data)) data = pick(data, [...twin, 'body', SOURCE]);
   const value = normal(list ? data[list] : omit(data, 'body'), shape);
   if (!frontMatter) {
     const text = writeYaml(source, value, shape);
@@ -303,6 +306,10 @@ export function toFile(data, shape, { frontMatter = false, list = null } = {}) {
   if (parts && yaml === parts.yaml && body === parts.body) return source;
   if (value === undefined && !body.trim()) return '';  // an empty translation: no file
   return (parts ? parts.head : '---\n') + yaml + (parts ? parts.close : '---\n') + body;
+}
+
+function pick(data, keys) {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => keys.includes(key)));
 }
 
 function omit(data, ...keys) {
