@@ -279,3 +279,25 @@ def test_the_preview_pane_uses_the_site_style(editor, page):
     assert any(s.endswith("/assets/css/site.css") for s in sheets), sheets
     assert "Accordo di collaborazione" in frame.locator("h1").inner_text()
     shot(page, "preview-pane")
+
+
+def test_an_agreement_left_untranslated_has_no_english_file(editor, page):
+    """The English column left empty writes no English file: the site then shows the
+    Italian text, marked as such (docs/editors.md)."""
+    page.goto(editor.base + "admin/#/collections/agreements/new")
+    page.get_by_label("Identificativo", exact=True).first.fill("lisbona-2025")
+    page.get_by_label("Titolo", exact=True).first.fill("Memorandum con Lisbona")
+    choose(page, "Tipo di strumento", "Memorandum")
+    page.get_by_label("Oggetto", exact=True).first.fill("Collaborazione.")
+    choose(page, "Partner", "Lisbona")
+    page.get_by_label("Data di firma", exact=True).first.fill("2025")
+    page.get_by_role("button", name="Aggiungi fonti").click()
+    page.get_by_label("italiano", exact=True).first.fill("Comunicato stampa")
+    publish(page)
+    it = editor.content / "agreements" / "lisbona-2025.it.md"
+    wait_for(it.is_file, timeout=30)
+    time.sleep(1)
+    assert not (editor.content / "agreements" / "lisbona-2025.en.md").exists()
+    assert "signed: 2025\n" in it.read_text(encoding="utf-8")  # a year, as the guide writes
+    wait_for(lambda: "Memorandum con Lisbona" in fetch(
+        editor.base + "en/agreements/lisbona-2025/")[1], timeout=30)
