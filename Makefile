@@ -8,7 +8,7 @@ ARGS   ?=
 
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: build serve check import test lint golden audit audit-deps lock bench clean system-deps tools wheel
+.PHONY: build serve check import test lint golden audit audit-deps lock bench clean system-deps tools wheel cms
 
 ## build: create the virtual environment, install pinned dependencies, build output/
 build: $(VENV)/.runtime
@@ -17,8 +17,9 @@ build: $(VENV)/.runtime
 check: $(VENV)/.runtime
 	$(PY) build.py check $(ARGS)
 
-## serve: live preview on http://127.0.0.1:8000/ that rebuilds and reloads as you edit
-serve: $(VENV)/.runtime
+## serve: live preview on http://127.0.0.1:8000/ that rebuilds and reloads as you edit, with
+## the web editor at /admin/ saving to this working copy (its local backend from tools/cms/)
+serve: $(VENV)/.runtime cms
 	$(PY) build.py serve $(ARGS)
 
 ## import: turn a signed document into a draft record: make import FILE=protocollo.pdf
@@ -71,8 +72,14 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+## cms: the web editor's local backend for the preview (decap-server), under tools/cms/
+cms: tools/cms/node_modules/.installed
+tools/cms/node_modules/.installed: tools/cms/package.json tools/cms/package-lock.json
+	cd tools/cms && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## test: install everything the tests need, then run every test and the linter
-test: $(VENV)/.dev system-deps tools
+test: $(VENV)/.dev system-deps tools cms
 	$(BIN)/ruff check .
 	$(PY) -m pytest
 
@@ -102,6 +109,7 @@ audit-deps:
 	.venv-audit/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
 	  -r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
 	cd tools && npm audit
+	cd tools/cms && npm audit
 
 ## golden: regenerate tests/golden/ from tests/fixtures/site/ (review the diff!)
 golden: $(VENV)/.runtime

@@ -21,7 +21,7 @@ from typing import TypeVar
 from . import anchors, check, deeplinks, manifest, pages, published, search
 from .errors import ContentFailure, ErrorCollector
 from .output import Plan
-from .outputs import catalog, datapackage, feeds, files, opendata, robots, sitemap, sqlite
+from .outputs import admin, catalog, datapackage, feeds, files, opendata, robots, sitemap, sqlite
 from .pages import notices
 from .publish import PublishError, Staging
 from .published import MANIFEST
@@ -44,6 +44,7 @@ OUTPUTS: tuple[Plan, ...] = (
     datapackage.plan,  # data/datapackage.json: the Frictionless Data Package of the CSV files
     catalog.plan,   # data/catalog.ttl and .jsonld: the DCAT-AP_IT catalogue of the data files
     files.plan,     # .nojekyll, assets/, documents/
+    admin.plan,     # admin/: the web editor, when site.yaml's `cms` turns it on
 )
 
 

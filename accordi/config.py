@@ -74,6 +74,7 @@ class Settings:
     catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
     logo: str | None = None  # site.yaml `logo`: a file of the site's assets, beside its name
     colours: dict[str, str] = field(default_factory=dict)  # site.yaml `colours`
+    cms: dict[str, Any] = field(default_factory=dict)  # site.yaml `cms`: the web editor
     drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
@@ -137,5 +138,6 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
                       if site.get("catalogue", {}).get("office") else {})},
         logo=site.get("logo"),
         colours=dict(site.get("colours", {})),
+        cms=dict(site.get("cms", {})),
         drafts=drafts,
     )

@@ -27,6 +27,7 @@ from tornado.ioloop import IOLoop
 
 from . import errorpage, search
 from .build import update
+from .cms import live as editor
 from .config import Paths
 from .errors import ContentFailure, ErrorCollector
 from .incremental import IncrementalSession
@@ -371,7 +372,8 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000,
         # livereload ignores changes within 3 s of the previous reload; every poll here runs
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = PreviewServer(app, check_host)
+        site = editor.serving(app, paths.content, base_url)  # the editor at /admin/
+        server = PreviewServer(site, check_host)
         watch(server, (paths.content, *paths.template_folders, *paths.asset_folders,
                        *paths.message_folders), rebuild)
         print(f"preview on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr,

@@ -101,6 +101,9 @@ EDITS: dict[tuple[str, str], Edit] = {
     ("site", "colours"): ("site.yaml", "contact: {email: accordi@example.org}",
                           "contact: {email: accordi@example.org}\n"
                           'colours: {brand: "#8a1c1c", brand_soft: "#fbf3f3"}'),
+    ("site", "cms"): ("site.yaml", "contact: {email: accordi@example.org}",
+                      "contact: {email: accordi@example.org}\n"
+                      "cms: {backend: github, repo: comune/accordi}"),
     ("site", "contact"): ("site.yaml", "accordi@example.org", "redazione@example.org"),
     # The same languages written another way: another set would leave the other
     # language's files and published addresses without a site to go in.

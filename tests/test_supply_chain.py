@@ -91,11 +91,14 @@ def test_installs_require_hashes():
         assert "$(PIP)" in command or "--require-hashes" in command, command
 
 
-def test_npm_tools_are_locked_with_integrity_hashes():
-    package = json.loads((ROOT / "tools" / "package.json").read_text(encoding="utf-8"))
-    for name, version in package["devDependencies"].items():
+@pytest.mark.parametrize("folder", ["tools", "tools/cms"])
+def test_npm_tools_are_locked_with_integrity_hashes(folder):
+    package = json.loads((ROOT / folder / "package.json").read_text(encoding="utf-8"))
+    wanted = {**package.get("devDependencies", {}), **package.get("dependencies", {})}
+    assert wanted
+    for name, version in wanted.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), (name, version)  # exact, no ^ or ~
-    lock = json.loads((ROOT / "tools" / "package-lock.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / folder / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["lockfileVersion"] >= 2
     packages = {k: v for k, v in lock["packages"].items() if k}
     assert len(packages) > 10
@@ -109,5 +112,6 @@ def test_npm_tools_are_locked_with_integrity_hashes():
 
 def test_ignore_files_keep_tool_environments_out():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
-    assert {"/.venv/", "/.venv-lock/", "/.venv-audit/"} <= set(ignored)
+    assert {"/.venv/", "/.venv-lock/", "/.venv-audit/", "/tools/cms/node_modules"} <= set(
+        ignored)
     assert Path(ROOT / "requirements-audit.in").is_file()
