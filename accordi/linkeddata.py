@@ -44,7 +44,8 @@ def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str
         "inLanguage": shown,
         "description": _in(obj, shown),
         "legislationType": t(lang, f"type_{a.type}"),
-        "legislationDate": a.signed.iso(),
+        # No date rather than a made-up one.
+        **({"legislationDate": a.signed.iso()} if a.signed is not None else {}),
         "license": s.licence["url"],
         "isPartOf": {"@type": "WebSite", "name": localize(s.title, lang, source).text,
                      "url": s.base_url},

@@ -159,7 +159,8 @@ def test_institutions_are_not_on_the_map_but_listed_beside_it(real):
             context = specs[(kind, lang)].context
             hrefs = {a.get("href") for a in parse(context["map"]).findall(".//a")}
             assert ROUTER.url_for("partner", lang, "cciaa-milano") not in hrefs
-            assert [p["id"] for p in context["institutions"]] == ["cciaa-milano"]
+            assert [(g["kind"], [p["id"] for p in g["partners"]]) for g in context["others"]] \
+                == [("institution", ["cciaa-milano"])]
 
 
 def test_labels_do_not_overlap_each_other(real):

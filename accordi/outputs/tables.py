@@ -221,7 +221,7 @@ class Rows:
             "partners": list(a.partners), **self._names("partner_names", a.partners, s.partners),
             "countries": list(dict.fromkeys(s.partners[p].country for p in a.partners)),
             "themes": list(a.themes), **self._names("theme_names", a.themes, s.themes),
-            "signed": a.signed.iso(), "signed_precision": a.signed.precision,
+            "signed": _iso(a.signed), "signed_precision": a.signed.precision if a.signed else None,
             "duration": a.duration.iso() if a.duration else None,
             "expires": _iso(a.expires), "term_end": _iso(st.until),
             "status": st.value, **self._label("status_label", f"status_{st.value}"),

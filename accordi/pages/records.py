@@ -6,10 +6,19 @@ from typing import Any
 
 from ..charts.timeline import chronological, timeline
 from ..drafts import is_draft
-from ..i18n import Local, format_date, format_duration, format_size, month_names, strings, t
+from ..i18n import (
+    Local,
+    dated,
+    format_date,
+    format_duration,
+    format_size,
+    month_names,
+    strings,
+    t,
+)
 from ..linkeddata import legislation, script_body
 from ..records import Agreement, slug_in
-from .parts import Parts, excerpt
+from .parts import Parts, excerpt, signed_view
 from .spec import PageSpec
 
 RELATIONS = ("extends", "extended_by", "supersedes", "superseded_by")
@@ -22,7 +31,7 @@ def agreement(p: Parts, aid: str, lang: str) -> PageSpec:
     title = p.loc(a.title, lang)
     parties, party_names, partners = _parties(p, a, lang)
     description = t(lang, "meta_agreement", type=t(lang, f"type_{a.type}"),
-                    date=format_date(a.signed, lang),
+                    date=signed_view(a.signed, lang)["signed"],
                     parties=", ".join(str(party["name"]) for party in parties),
                     object=p.loc(a.object, lang))
     return p.spec(
@@ -71,10 +80,10 @@ def _parties(p: Parts, a: Agreement, lang: str
 def _dates(p: Parts, a: Agreement, lang: str) -> dict[str, Any]:
     """When it was signed, for how long, until when, and its renewals."""
     return {
-        "signed": format_date(a.signed, lang), "signed_iso": a.signed.iso(),
+        **signed_view(a.signed, lang),
         "duration": format_duration(a.duration, lang) if a.duration else "",
         "expires": format_date(a.expires, lang),
-        "end_computed": (t(lang, "end_computed", date=format_date(a.end, lang))
+        "end_computed": (dated(lang, "end_computed", a.end)
                          if a.end and not a.expires else ""),
         "renewals": [{"date": format_date(r.date, lang) or t(lang, "renewal_undated"),
                       "until": format_date(r.end, lang),
@@ -114,9 +123,8 @@ def citations(p: Parts, a: Agreement, lang: str) -> list[dict[str, Any]]:
         before, _, after = t(lg, "cite_accessed").partition("{date}")
         out.append({
             "lang": lg, "language": strings(lg)["language_name"],
-            "text": t(lg, "cite_text", owner=owner, title=title,
-                      date=format_date(a.signed, lg),
-                      url=p.router.absolute_url("agreement", lg, a.id)),
+            "text": _citation(a, lg, owner, title,
+                              p.router.absolute_url("agreement", lg, a.id)),
             "accessed_before": before, "accessed_after": after,
             "placeholder": t(lg, "cite_accessed_placeholder"),
             # The month names the site's dates use, so the script writes the date of
@@ -126,14 +134,22 @@ def citations(p: Parts, a: Agreement, lang: str) -> list[dict[str, Any]]:
     return out
 
 
+def _citation(a: Agreement, lang: str, owner: Local | None, title: Local | None,
+              url: str) -> str:
+    """Who, what, when signed (or that no source says), where."""
+    if a.signed is None:
+        return t(lang, "cite_text_undated", owner=owner, title=title, url=url)
+    return dated(lang, "cite_text", a.signed, owner=owner, title=title, url=url)
+
+
 def partner(p: Parts, pid: str, lang: str) -> PageSpec:
     """A partner: who it is, and its agreements on a timeline and in a list."""
     x = p.site.partners[pid]
     item = p.partner_item(x, lang)
     owner = p.loc(p.site.settings.owner_name, lang)
     description = t(lang, "meta_partner", owner=owner, name=item["name"],
-                    country=item["country"], count=p.count(item["count"], lang),
-                    description=p.loc(x.description, lang))
+                    country=item["country"], count=item["count_label"],
+                    description=p.loc(x.description, lang) or "").strip()
     agreements = p.agreements(x.agreements)
     return p.spec("partner", lang, x.id, "partner.html",
                   title=item["name"], description=description,
@@ -142,6 +158,7 @@ def partner(p: Parts, pid: str, lang: str) -> PageSpec:
                   data=p.record_data(lang),
                   partner=item, text=p.loc(x.description, lang),
                   kind_label=t(lang, f"kind_{x.kind}"),
+                  local_label=t(lang, "name_local" if len(x.name_local) < 2 else "names_local"),
                   chart=timeline(agreements, p.ctx, lang),
                   agreements=[p.period_item(a, lang) for a in chronological(agreements)],
                   history=p.history_view([x.source.path], lang))
@@ -153,7 +170,7 @@ def theme(p: Parts, tid: str, lang: str) -> PageSpec:
     item = p.theme_item(th, lang)
     owner = p.loc(p.site.settings.owner_name, lang)
     description = t(lang, "meta_theme", owner=owner, name=item["name"],
-                    count=p.count(item["count"], lang), description=item["description"])
+                    count=item["count_label"], description=item["description"])
     return p.spec("theme", lang, th.id, "theme.html",
                   title=item["name"], description=description, theme=item,
                   feed=p.feed("theme_feed", lang, th.id),
