@@ -36,7 +36,7 @@ BAR = 14         # bar height, px
 WRAP = 32        # characters per label line: what a 360 px wide phone fits
 GROUP = 34       # height of the heading of the agreements without a date of signing, px
 YEAR_LABEL = 40  # px a year label needs
-PHONE, WIDE = 320, 640  # px of chart a phone and the narrowest wider layout have (site.css)
+PHONE, WIDE = 320, 580  # px of chart a phone and the narrowest wider layout have (site.css)
 
 STATUSES = ("active", "renewed", "pending", "unknown", "suspended", "superseded",
             "terminated", "expired")
