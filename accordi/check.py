@@ -1,8 +1,9 @@
 """Warnings for editors that do not stop a build: what `build.py check` adds to the errors.
 
-Untranslated records, statuses stated as "in force" whose end date has passed, internal
-links (`/it/accordi/x/#art-2`) to pages or anchors that do not exist, and what the open-data
-catalogue leaves out for want of site.yaml `catalogue` fields.
+Untranslated records, agreements no source dates the signing of, statuses stated as "in
+force" whose end date has passed, internal links (`/it/accordi/x/#art-2`) to pages or
+anchors that do not exist, and what the open-data catalogue leaves out for want of
+site.yaml `catalogue` fields.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ INTERNAL_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)")
 def warnings(site: Site, errors: ErrorCollector) -> None:
     """Add every warning about `site` to `errors`."""
     _untranslated(site, errors)
+    _undated(site, errors)
     _stale_statements(site, errors)
     _internal_links(site, errors)
     _catalogue(site, errors)
@@ -39,6 +41,17 @@ def _untranslated(site: Site, errors: ErrorCollector) -> None:
             name = f"{id}.{lang}.md"
         errors.warn(path, 1, "", f"no {lang} translation: readers see the Italian text",
                     f"add {name} beside this file")
+
+
+def _undated(site: Site, errors: ErrorCollector) -> None:
+    """A missing date of signing is shown as not known; said here, so that an editor who
+    finds it in a source adds it (never a guess: `--strict` passes it)."""
+    for a in site.agreements.values():
+        if a.signed is None:
+            errors.warn(a.source.path, a.source.line("id"), "signed",
+                        "no date of signing: the site says it is not known",
+                        "add `signed:` if a source gives the date (YYYY-MM-DD, YYYY-MM or "
+                        "YYYY); never a guessed one", gap=True)
 
 
 def _stale_statements(site: Site, errors: ErrorCollector) -> None:
