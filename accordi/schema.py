@@ -117,11 +117,33 @@ def _dotted(path: tuple) -> str:
 Problem = tuple[int, str, str, str]  # line, field, message, hint
 
 
-def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
+def _declared(kind: str, schema_path: Any) -> dict[str, Any]:
+    """The declaration of the field an error is about: its own description and examples,
+    which the shared definition it refers to (an id, a date) does not carry."""
+    node: Any = schema()["$defs"][kind]
+    found: dict[str, Any] = {}
+    keys = list(schema_path)
+    for i, key in enumerate(keys[:-1]):
+        if isinstance(node, dict) and key not in node:
+            node = _resolve(node)
+        node = node[key]
+        if i and keys[i - 1] == "properties" and isinstance(node, dict):
+            found = node
+    return found
+
+
+def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
     path = tuple(err.absolute_path)
     line = marked.line(path)
     field = _dotted(path)
     kw, value, inst, sch = err.validator, err.validator_value, err.instance, err.schema
+    declared = _declared(kind, err.schema_path)
+    if inst is None and kw not in ("required", "additionalProperties"):
+        about = _about(declared) if declared else sch.get("description", "")
+        ex = _example(declared) if declared else ""
+        return [(line, field, "has no value", "write the value, or remove the field if the "
+                 "source does not give it" + (f". {about}" if about else "")
+                 + (f" Example: {ex}" if ex else ""))]
     if kw == "required":
         out = []
         for name in value:
@@ -151,8 +173,9 @@ def _explain(err: ValidationError, marked: Marked) -> list[Problem]:
                  "use one of: " + ", ".join(map(str, value)))]
     if kw == "pattern":
         about = sch.get("description", "")
+        ex = _example(declared) if declared.get("examples") else ""
         return [(line, field, f"`{inst}` is not valid here",
-                 about or f"it must match {value}")]
+                 (about or f"it must match {value}") + (f" Example: {ex}" if ex else ""))]
     if kw in ("oneOf", "anyOf") and inst == "":
         return [(line, field, "must not be empty", sch.get("description", ""))]
     if kw in ("oneOf", "anyOf") and "properties" not in sch:
@@ -209,5 +232,5 @@ def validate(kind: str, marked: Marked) -> list[Problem]:
     fields = {p[1] for p in refused}
     problems: list[Problem] = list(refused)
     for err in _validator(kind).iter_errors(marked.data):
-        problems.extend(p for p in _explain(err, marked) if p[1] not in fields)
+        problems.extend(p for p in _explain(err, marked, kind) if p[1] not in fields)
     return sorted(set(problems))

@@ -22,7 +22,7 @@ REQUIRED = {
     "impossible-date", "expiry-before-signing", "duplicate-id", "id-leaves-folder",
     "document-leaves-folder", "twin-sets-source-field", "twin-without-source", "many-errors",
     "control-character-in-field", "bidi-control-in-field", "line-break-in-one-line-field",
-    "control-character-in-body", "yaml-anchor-bomb",
+    "control-character-in-body", "yaml-anchor-bomb", "empty-value", "unknown-language",
 }
 SENTINEL = b"<!doctype html><title>previous build</title>\n"
 
@@ -105,6 +105,8 @@ def test_expected_files_are_well_formed():
         assert diagnostics, name
         assert all(ln.startswith("content/") and ": error: " in ln for ln in diagnostics), name
         assert lines[-2] == f"{len(diagnostics)} error(s), 0 warning(s)", name
+        # An editor never wrote `None`: an empty value is said in words.
+        assert "`None`" not in "\n".join(lines), name
         assert all(ln.startswith("    hint: ") and len(ln) > 12 for ln in lines[:-2]
                    if not ln.startswith("content/")), name
 
