@@ -38,6 +38,8 @@ class Settings:
     contact: dict[str, Any]
     as_of: dt.date
     catalogue: dict[str, Any] = field(default_factory=dict)  # site.yaml `catalogue`
+    owner_location: tuple[float, float] | None = None  # (lat, lon) of the owner's city
+    owner_city: dict[str, str] = field(default_factory=dict)  # its name, for the map
     drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
@@ -100,4 +102,7 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
                    **({"office": as_text(site["catalogue"]["office"])}
                       if site.get("catalogue", {}).get("office") else {})},
         drafts=drafts,
+        owner_location=((site["owner"]["location"]["lat"], site["owner"]["location"]["lon"])
+                        if site["owner"].get("location") else None),
+        owner_city=as_text(site["owner"]["city"]) if site["owner"].get("city") else {},
     )
