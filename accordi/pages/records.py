@@ -16,7 +16,7 @@ from ..i18n import (
     strings,
     t,
 )
-from ..linkeddata import legislation, script_body
+from ..linkeddata import legislation, partner_thing, script_body
 from ..records import Agreement, slug_in
 from .parts import Parts, excerpt, signed_view
 from .spec import PageSpec
@@ -153,6 +153,7 @@ def partner(p: Parts, pid: str, lang: str) -> PageSpec:
     agreements = p.agreements(x.agreements)
     return p.spec("partner", lang, x.id, "partner.html",
                   title=item["name"], description=description,
+                  structured_data=script_body(partner_thing(p.site, p.router, x, lang)),
                   feed=p.feed("partner_feed", lang, x.id),
                   feeds=[p.feed("partner_feed", lang, x.id)],
                   data=p.record_data(lang),
