@@ -96,8 +96,8 @@ def phrase_parts(date: PartialDate | Span, lang: str, role: str) -> tuple[str, s
     """The words before and after a date that stands in a sentence, by its precision.
 
     A sentence cannot say "on 2014" or "il marzo 2011": the preposition (and, in Italian,
-    the article and its elision before a vowel, "l'8 marzo") follows from whether the date
-    is a day, a month, a year or a span; `role` is what the date is in the sentence (`on`,
+    the article and its elision before a vowel, "l'8 marzo", "ad aprile") follows from
+    whether the date is a day, a month, a year or a span; `role` is what the date is in the sentence (`on`,
     `since`, `until`, `as_of`). The words are the locale's (`date_phrases`): CLDR has
     the month names, not the prepositions.
     """
@@ -115,6 +115,8 @@ def _precision_key(date: PartialDate | Span, table: dict) -> str:
         return "span"
     if date.precision == "day" and date.day in table["elided_days"]:
         return "day_elided"
+    if date.precision == "month" and date.month in table["vowel_months"]:
+        return "month_vowel"
     return date.precision
 
 
