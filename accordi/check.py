@@ -1,10 +1,10 @@
 """Warnings for editors that do not stop a build: what `build.py check` adds to the errors,
 and what a build reports (a summary and the first few).
 
-Untranslated records, statuses stated as "in force" whose end date has passed, what the
-open-data catalogue leaves out for want of site.yaml `catalogue` fields, and what is still
-marked `TODO` (a new site's pages and examples, see `accordi.starter`; the lines are found
-when each file is parsed).
+Untranslated records, agreements no source dates the signing of, statuses stated as "in
+force" whose end date has passed, what the open-data catalogue leaves out for want of
+site.yaml `catalogue` fields, and what is still marked `TODO` (a new site's pages and
+examples, see `accordi.starter`; the lines are found when each file is parsed).
 (Internal links to pages or anchors that do not exist stop the build: see
 `accordi.deeplinks`.)
 """
@@ -19,6 +19,7 @@ from .records import Site
 def warnings(site: Site, errors: ErrorCollector) -> None:
     """Add every warning about `site` to `errors`."""
     _untranslated(site, errors)
+    _undated(site, errors)
     _stale_statements(site, errors)
     _catalogue(site, errors)
     _todos(site, errors)
@@ -34,6 +35,17 @@ def _untranslated(site: Site, errors: ErrorCollector) -> None:
             name = f"{id}.{lang}.md"
         errors.warn(path, 1, "", f"no {lang} translation: readers see the Italian text",
                     f"add {name} beside this file")
+
+
+def _undated(site: Site, errors: ErrorCollector) -> None:
+    """A missing date of signing is shown as not known; said here, so that an editor who
+    finds it in a source adds it (never a guess: `--strict` passes it)."""
+    for a in site.agreements.values():
+        if a.signed is None:
+            errors.warn(a.source.path, a.source.line("id"), "signed",
+                        "no date of signing: the site says it is not known",
+                        "add `signed:` if a source gives the date (YYYY-MM-DD, YYYY-MM or "
+                        "YYYY); never a guessed one", gap=True)
 
 
 def _stale_statements(site: Site, errors: ErrorCollector) -> None:

@@ -75,6 +75,8 @@ class Settings:
     logo: str | None = None  # site.yaml `logo`: a file of the site's assets, beside its name
     colours: dict[str, str] = field(default_factory=dict)  # site.yaml `colours`
     cms: dict[str, Any] = field(default_factory=dict)  # site.yaml `cms`: the web editor
+    owner_location: tuple[float, float] | None = None  # (lat, lon) of the owner's city
+    owner_city: dict[str, str] = field(default_factory=dict)  # its name, for the map
     drafts: bool = False  # the preview's: records marked `draft: true` are part of the site
 
     @property
@@ -140,4 +142,7 @@ def settings_from(site: dict[str, Any], as_of: dt.date, base_url: str | None = N
         colours=dict(site.get("colours", {})),
         cms=dict(site.get("cms", {})),
         drafts=drafts,
+        owner_location=((site["owner"]["location"]["lat"], site["owner"]["location"]["lon"])
+                        if site["owner"].get("location") else None),
+        owner_city=as_text(site["owner"]["city"]) if site["owner"].get("city") else {},
     )

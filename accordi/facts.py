@@ -95,7 +95,7 @@ class FileFacts:
                             PartialDate | Span | None]:
         """Signing, duration, expiry, and the end of the first term they give."""
         d = self.src.data
-        signed = self.date(("signed",), d["signed"])
+        signed = self.date(("signed",), d.get("signed"))
         expires = self.date(("expires",), d.get("expires"))
         duration = self.duration(("duration",), d.get("duration"))
         if duration and expires:
@@ -120,12 +120,17 @@ class FileFacts:
             out.append(Renewal(rdate, rend, as_text(r["note"]) if r.get("note") else None))
         return out
 
-    def stated(self) -> StatedStatus | None:
+    def stated(self, signed: PartialDate | None) -> StatedStatus | None:
         st = self.src.data.get("status")
         if not st:
             return None
+        since = self.date(("status", "since"), st.get("since"))
+        if signed and since and since.latest < signed.earliest:
+            self.err(("status", "since"), f"the status holds since {since.iso()}, before "
+                     f"signing {signed.iso()}", "check both dates against the source")
         return StatedStatus(st["value"], self.date(("status", "as_of"), st.get("as_of")),
-                            as_text(st["source"]) if st.get("source") else None)
+                            as_text(st["source"]) if st.get("source") else None, since,
+                            as_text(st["note"]) if st.get("note") else None)
 
     def facts(self) -> Facts:
         d = self.src.data
@@ -138,7 +143,7 @@ class FileFacts:
                           "role": as_text(s["role"]) if s.get("role") else None}
                          for s in d.get("signatories", [])],
             signed=signed, duration=duration, expires=expires, end=end,
-            renewals=self.renewals(signed), stated=self.stated(),
+            renewals=self.renewals(signed), stated=self.stated(signed),
             expense=_expense(d.get("expense")),
             acts=self.references("acts"), sources=self.references("sources"))
 

@@ -113,6 +113,50 @@ def format_date(date: PartialDate | Span | None, lang: str) -> str:
     return date.format(lang) if date else ""
 
 
+ROLES = ("on", "since", "until", "as_of")
+
+
+def phrase_parts(date: PartialDate | Span, lang: str, role: str) -> tuple[str, str]:
+    """The words before and after a date that stands in a sentence, by its precision.
+
+    A sentence cannot say "on 2014" or "il marzo 2011": the preposition (and, in Italian,
+    the article and its elision before a vowel, "l'8 marzo", "ad aprile") follows from
+    whether the date is a day, a month, a year or a span; `role` is what the date is in
+    the sentence (`on`, `since`, `until`, `as_of`). The words are the locale's
+    (`date_phrases`): CLDR has the month names, not the prepositions.
+    """
+    table = strings(lang)["date_phrases"]
+    pattern = table[role][_precision_key(date, table)]
+    if isinstance(date, Span):
+        pattern = pattern.format(start=date.start.format(lang), end=date.end.format(lang),
+                                 date="{date}")
+    before, _, after = pattern.partition("{date}")
+    return before, after
+
+
+def _precision_key(date: PartialDate | Span, table: dict) -> str:
+    if isinstance(date, Span):
+        return "span"
+    if date.precision == "day" and date.day in table["elided_days"]:
+        return "day_elided"
+    if date.precision == "month" and date.month in table["vowel_months"]:
+        return "month_vowel"
+    return date.precision
+
+
+def date_phrase(date: PartialDate | Span, lang: str, role: str) -> str:
+    """`il 6 luglio 2021`, `a marzo 2011`, `nel 2014`; `on 6 July 2021`, `in 2014`..."""
+    before, after = phrase_parts(date, lang, role)
+    return before + ("" if isinstance(date, Span) else date.format(lang)) + after
+
+
+def dated(lang: str, key: str, date: PartialDate | Span, **values: object) -> str:
+    """Interface string `key` with `date` in each role it may take (`{on}`, `{since}`,
+    `{until}`, `{as_of}`): each language's sentence picks its own."""
+    phrases = {role: date_phrase(date, lang, role) for role in ROLES}
+    return t(lang, key, **phrases, **values)
+
+
 def format_size(size: int, lang: str) -> str:
     """A file size for a download link: `245 kB`."""
     if size < 1024:

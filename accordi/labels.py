@@ -27,7 +27,10 @@ def feed_title(site: Site, lang: str, kind: str, id: str | None = None) -> str:
 
 
 def count(n: int, lang: str) -> str:
-    """`1 agreement`, `3 agreements`, in `lang`."""
+    """`1 agreement`, `3 agreements`, in `lang`; a record with none says that none is
+    published rather than `0 agreements`."""
+    if n == 0:
+        return t(lang, "zero_agreements")
     return t(lang, "one_agreement") if n == 1 else t(lang, "n_agreements", n=n)
 
 

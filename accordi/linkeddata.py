@@ -1,9 +1,11 @@
-"""Machine-readable records in pages: schema.org JSON-LD for agreements.
+"""Machine-readable records in pages: schema.org JSON-LD for agreements and partners.
 
 Search engines and citation tools read an agreement as a `Legislation`: its type, date of
 signing at the source's precision, identifier and legal force. Legal force is only claimed
-when the status says it (in force, or not: expired, replaced, not yet in force); a renewed or
-unknown agreement says nothing rather than guess.
+when the status says it (in force, or not: expired, replaced, not yet in force, suspended,
+terminated); a renewed or unknown agreement says nothing rather than guess, and one whose
+date of signing no source gives has no `legislationDate`. A partner is a place or an
+organisation, with its names in its own languages and scripts as `alternateName`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .i18n import Local, localize, t
-from .records import Agreement, Site
+from .records import Agreement, Partner, Site
 from .routes import Router
 
 SCHEMA_ORG = "https://schema.org"
@@ -44,7 +46,8 @@ def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str
         "inLanguage": shown,
         "description": _in(obj, shown),
         "legislationType": t(lang, f"type_{a.type}"),
-        "legislationDate": a.signed.iso(),
+        # No date rather than a made-up one.
+        **({"legislationDate": a.signed.iso()} if a.signed is not None else {}),
         "license": s.licence["url"],
         "isPartOf": {"@type": "WebSite", "name": localize(s.title, lang, source).text,
                      "url": s.base_url},
@@ -64,6 +67,35 @@ def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str
                                      for lg in s.languages if lg in a.translations]
         if not record["workTranslation"]:
             del record["workTranslation"]
+    return record
+
+
+# schema.org types of the kinds of partner.
+PARTNER_TYPES = {"city": "City", "region": "AdministrativeArea", "country": "Country",
+                 "university": "CollegeOrUniversity", "institution": "Organization",
+                 "organisation": "Organization"}
+
+
+def partner_thing(site: Site, router: Router, p: Partner, lang: str) -> dict[str, Any]:
+    """The schema.org record of a partner as its page shows it in `lang`: its names in
+    its own languages are `alternateName`, each tagged with its language."""
+    source = site.settings.source_lang
+    name = localize(p.name, lang, source)
+    url = router.absolute_url("partner", lang, p.id)
+    record: dict[str, Any] = {
+        "@context": SCHEMA_ORG, "@type": PARTNER_TYPES[p.kind], "@id": url, "url": url,
+        "identifier": p.id, "name": _in(name, lang),
+    }
+    if p.name_local:
+        record["alternateName"] = [{"@value": n.text, "@language": n.lang}
+                                   for n in p.name_local]
+    description = localize(p.description, lang, source)
+    if description is not None:
+        record["description"] = _in(description, lang)
+    record["address"] = {"@type": "PostalAddress", "addressCountry": p.country}
+    if p.location is not None and p.kind == "city":
+        record["geo"] = {"@type": "GeoCoordinates", "latitude": p.location[0],
+                         "longitude": p.location[1]}
     return record
 
 

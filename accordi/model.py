@@ -16,6 +16,7 @@ from .config import Settings, as_text
 from .content import LANG_FILE, RawContent
 from .errors import ErrorCollector
 from .facts import facts
+from .names import local_names
 from .records import Agreement, Body, Page, Partner, Reference, Site, Theme
 from .schema import is_id
 from .sources import Source
@@ -94,8 +95,9 @@ class Builder:
                      "coordinates in decimal degrees")
         self._country(src, d["country"])
         return Partner(d["id"], d["kind"], as_text(d["name"]), d["country"],
-                       as_text(d["description"]), (loc["lat"], loc["lon"]) if loc else None,
-                       src)
+                       as_text(d["description"]) if d.get("description") else {},
+                       (loc["lat"], loc["lon"]) if loc else None, src,
+                       name_local=local_names(src, self.errors))
 
     def _country(self, src: Source, code: str) -> None:
         from babel import Locale
@@ -174,7 +176,6 @@ class Builder:
         documents = self.documents(src)
         if any(e.severity == "error" for e in self.errors.errors[before:]):
             return None
-        assert stated.signed is not None
         lang = self.settings.source_lang
         return Agreement(
             id=d["id"], type=d["type"], title={lang: d["title"]}, object={lang: d["object"]},

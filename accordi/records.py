@@ -7,6 +7,7 @@ Records name one another by id, never by reference: a record can be replaced on 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,18 +23,29 @@ from .text import split_body
 Text = dict[str, str]  # language -> text
 
 
+@dataclass(frozen=True)
+class LocalName:
+    """A name as its partner writes it: the text, its BCP 47 language tag, its direction."""
+
+    text: str
+    lang: str
+    dir: str  # ltr | rtl
+
+
 @dataclass
 class Partner:
-    """A partner city or institution."""
+    """A partner: a city, a region, a country, a university, an institution, an
+    organisation."""
 
     id: str
     kind: str
     name: Text
     country: str
-    description: Text
+    description: Text  # empty when the sources say nothing more than the name
     location: tuple[float, float] | None
     source: Source
     agreements: list[str] = field(default_factory=list)  # ids, in the site's order
+    name_local: tuple[LocalName, ...] = ()
 
 
 @dataclass
@@ -69,11 +81,14 @@ class Renewal:
 
 @dataclass(frozen=True)
 class StatedStatus:
-    """A status as a source states it."""
+    """A status as a source states it: since when it holds, when and where it was said,
+    and what the source adds."""
 
     value: str
     as_of: PartialDate | None
     source: Text | None
+    since: PartialDate | None = None
+    note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,7 @@ class Agreement:
     themes: list[str]
     counterparts: list[dict[str, Any]]
     signatories: list[dict[str, Any]]
-    signed: PartialDate
+    signed: PartialDate | None  # None: no source gives the date of signing
     duration: Duration | None
     expires: PartialDate | None
     end: PartialDate | Span | None
@@ -137,9 +152,10 @@ class Agreement:
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
-        """In force first, then most recently signed."""
+        """In force first, then most recently signed; those without a date of signing
+        after the dated ones."""
         assert self.status is not None
-        return (self.status.rank, -self.signed.earliest.toordinal(), self.id)
+        return (self.status.rank, *latest_first(self.signed), self.id)
 
     @property
     def related(self) -> list[str]:
@@ -171,6 +187,19 @@ class Agreement:
             if d.get("translator_note"):
                 self.translator_note[lang] = d["translator_note"]
         self.bodies[lang] = Body(lang, src)
+
+
+def latest_first(signed: PartialDate | None) -> tuple[int, int]:
+    """A sort key of dates of signing: the latest first, the unknown last."""
+    return (1, 0) if signed is None else (0, -signed.earliest.toordinal())
+
+
+def earliest_first(signed: PartialDate | None) -> tuple[int, dt.date, dt.date]:
+    """A sort key of dates of signing: the earliest first (by its first possible day, then
+    its last), the unknown last."""
+    if signed is None:
+        return (1, dt.date.max, dt.date.max)
+    return (0, signed.earliest, signed.latest)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from .characters import for_output
 from .dates import PartialDate
 from .errors import ContentFailure
-from .i18n import Local, format_date, localize, strings
+from .i18n import Local, localize, phrase_parts, strings
 from .labels import feed_title
 from .output import Context, whole
 from .pages.spec import PageSpec
@@ -68,6 +68,13 @@ def lang_attr(value: Any, page_lang: str) -> Markup:
     """` lang="it"` for an element whose content is not in the page's language."""
     lang = value.get("lang") if isinstance(value, dict) else getattr(value, "lang", page_lang)
     return Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
+
+
+def as_of_phrase(day: PartialDate, lang: str) -> Markup:
+    """"as of <time>15 January 2024</time>", for a sentence that shows the day as a date."""
+    before, after = phrase_parts(day, lang, "as_of")
+    return Markup('{}<time datetime="{}">{}</time>{}').format(before, day.iso(),
+                                                              day.format(lang), after)
 
 
 @pass_context
@@ -132,8 +139,7 @@ class PageRenderer:
             "site_title": localize(s.title, lang, source),
             "owner": localize(s.owner_name, lang, source),
             "licence": s.licence, "licence_name": localize(s.licence["name"], lang, source),
-            "as_of": format_date(PartialDate.from_date(s.as_of), lang),
-            "as_of_iso": s.as_of.isoformat(),
+            "footer_as_of": as_of_phrase(PartialDate.from_date(s.as_of), lang),
             "asset": self.router.asset, "home_url": self.router.url_for("home", lang),
             "opendata_label": strings(lang)["opendata"],
             "opendata_url": self.router.url_for("opendata", lang),

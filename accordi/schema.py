@@ -149,6 +149,21 @@ def _empty(kind: str, path: tuple, line: int) -> Problem:
     return (line, field, "is empty", hint)
 
 
+def _declared(kind: str, schema_path: Any) -> dict[str, Any]:
+    """The declaration of the field an error is about: its own description and examples,
+    which the shared definition it refers to (an id, a date) does not carry."""
+    node: Any = schema()["$defs"][kind]
+    found: dict[str, Any] = {}
+    keys = list(schema_path)
+    for i, key in enumerate(keys[:-1]):
+        if isinstance(node, dict) and key not in node:
+            node = _resolve(node)
+        node = node[key]
+        if i and keys[i - 1] == "properties" and isinstance(node, dict):
+            found = node
+    return found
+
+
 def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
     path = tuple(err.absolute_path)
     line = marked.line(path)
@@ -158,6 +173,7 @@ def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
         return [_empty(kind, path, line)]
     if kw in ("oneOf", "anyOf") and inst != "" and sch == schema()["$defs"]["date"]:
         return [(line, field, *form_problem(inst))]
+    declared = _declared(kind, err.schema_path)
     if kw == "required":
         out = []
         for name in value:
@@ -187,8 +203,9 @@ def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
                  "use one of: " + ", ".join(map(str, value)))]
     if kw == "pattern":
         about = sch.get("description", "")
+        ex = _example(declared) if declared.get("examples") else ""
         return [(line, field, f"`{inst}` is not valid here",
-                 about or f"it must match {value}")]
+                 (about or f"it must match {value}") + (f" Example: {ex}" if ex else ""))]
     if kw in ("oneOf", "anyOf") and inst == "":
         return [(line, field, "must not be empty", sch.get("description", ""))]
     if kw in ("oneOf", "anyOf") and "properties" not in sch:

@@ -12,20 +12,25 @@ from dataclasses import dataclass
 
 from .dates import PartialDate, Span
 
-ORDER = {"active": 0, "pending": 1, "renewed": 2, "unknown": 3, "superseded": 4, "expired": 5}
+ORDER = {"active": 0, "pending": 1, "renewed": 2, "unknown": 3, "suspended": 4, "superseded": 5,
+         "terminated": 6, "expired": 7}
+# What a source may state: the others are only ever worked out from the dates.
+STATED = ("active", "expired", "suspended", "terminated")
 
 
 @dataclass(frozen=True)
 class Status:
     """A status and what it rests on."""
 
-    value: str                      # active | pending | renewed | superseded | expired | unknown
+    value: str                      # a key of ORDER
     as_of: dt.date                  # the build's reference day
     stated: bool = False            # True when a source said so
-    stated_on: PartialDate | None = None
+    stated_on: PartialDate | None = None  # the day the source stated it (`as_of`)
     source: dict[str, str] | None = None
     until: PartialDate | Span | None = None  # end of the current term, when known
     by: tuple[str, ...] = ()        # ids of agreements that extend or replace this one
+    since: PartialDate | None = None  # since when the stated status holds, if stated
+    note: dict[str, str] | None = None  # what the source adds, in words
 
     @property
     def rank(self) -> int:
@@ -37,7 +42,7 @@ class Status:
         """True, False, or None when not known (for machine-readable outputs)."""
         if self.value == "active":
             return True
-        if self.value in ("expired", "superseded", "pending"):
+        if self.value in ("expired", "superseded", "pending", "suspended", "terminated"):
             return False
         return None
 
@@ -56,8 +61,8 @@ def happened(date: PartialDate | None, day: dt.date) -> bool:
     return date is None or date.latest <= day
 
 
-def derive(signed: PartialDate, end: PartialDate | Span | None, renewals: list, stated,
-           successors: list[tuple[str, PartialDate]], day: dt.date) -> Status:
+def derive(signed: PartialDate | None, end: PartialDate | Span | None, renewals: list,
+           stated, successors: list[tuple[str, PartialDate | None]], day: dt.date) -> Status:
     """The status of one agreement on `day` (see module docstring).
 
     Only what had happened by `day` counts: a successor signed later, or a renewal dated
@@ -65,7 +70,10 @@ def derive(signed: PartialDate, end: PartialDate | Span | None, renewals: list, 
     """
     by = tuple(sorted(sid for sid, signed_on in successors if happened(signed_on, day)))
     if stated is not None:
-        return Status(stated.value, day, True, stated.as_of, stated.source, end, by)
+        return Status(stated.value, day, True, stated.as_of, stated.source, end, by,
+                      stated.since, stated.note)
+    if signed is None:
+        return _undated(end, renewals, by, day)
     if compare(day, signed) < 0:
         return Status("pending", day, until=end)
     if by:
@@ -81,6 +89,19 @@ def derive(signed: PartialDate, end: PartialDate | Span | None, renewals: list, 
     if end is None:
         return Status("unknown", day)
     return _by_end(end, day)
+
+
+def _undated(end: PartialDate | Span | None, renewals: list, by: tuple[str, ...],
+             day: dt.date) -> Status:
+    """Without a date of signing nothing says it was in force on `day`: it is unknown,
+    unless a successor has replaced it or its last stated term has ended."""
+    if by:
+        return Status("superseded", day, until=end, by=by)
+    done = [r for r in renewals if happened(r.date, day)]
+    last = done[-1].end if done else end
+    if last is not None and compare(day, last) > 0:
+        return Status("expired", day, until=last)
+    return Status("unknown", day, until=last)
 
 
 def _by_end(end: PartialDate | Span, day: dt.date) -> Status:

@@ -124,7 +124,7 @@ def test_the_land_path_is_small_and_stays_inside_the_frame():
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_one_linked_named_marker_per_city_west_to_east(real, lang):
-    svg = parse(world_map(context(real, ROUTER), lang))
+    svg = parse(world_map(context(real, ROUTER), lang).svg)
     cities = sorted((p for p in real.partners.values() if p.kind == "city"),
                     key=lambda p: p.location[1])
     links = svg.findall(".//a")
@@ -143,7 +143,7 @@ def test_one_linked_named_marker_per_city_west_to_east(real, lang):
 
 
 def test_markers_sit_where_their_cities_are(real):
-    svg = parse(world_map(context(real, ROUTER), "en"))
+    svg = parse(world_map(context(real, ROUTER), "en").svg)
     frame = geo.land()[0]
     by_href = {a.get("href"): a.find("circle") for a in svg.findall(".//a")}
     riga, new_york = (by_href[ROUTER.url_for("partner", "en", x)] for x in ("riga", "new-york"))
@@ -157,14 +157,15 @@ def test_institutions_are_not_on_the_map_but_listed_beside_it(real):
     for kind in ("home", "partners"):
         for lang in ("it", "en"):
             context = specs[(kind, lang)].context
-            hrefs = {a.get("href") for a in parse(context["map"]).findall(".//a")}
+            hrefs = {a.get("href") for a in parse(context["map"].svg).findall(".//a")}
             assert ROUTER.url_for("partner", lang, "cciaa-milano") not in hrefs
-            assert [p["id"] for p in context["institutions"]] == ["cciaa-milano"]
+            assert [(g["kind"], [p["id"] for p in g["partners"]]) for g in context["others"]] \
+                == [("institution", ["cciaa-milano"])]
 
 
 def test_labels_do_not_overlap_each_other(real):
     """Chengdu and Guangzhou are close: their labels take different sides."""
-    svg = parse(world_map(context(real, ROUTER), "en"))
+    svg = parse(world_map(context(real, ROUTER), "en").svg)
     anchors = {a.find("text").text: (a.find("text").get("text-anchor"),
                                       a.find("text").get("dominant-baseline"))
                for a in svg.findall(".//a")}

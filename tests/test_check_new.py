@@ -54,6 +54,33 @@ def test_links_into_the_site_that_lead_nowhere_are_errors(tmp_path):
         where + "`/it/accordi/non-esiste/` points to no page of this site",
         "    hint: copy the address of an existing page, e.g. /it/accordi/<id>/",
         "3 error(s), 0 warning(s)"]
+def test_a_missing_date_of_signing_is_a_warning_strict_lets_pass(tmp_path):
+    """No source gives the date: the site says so, check says so, and --strict does not
+    fail on it, since the only way to silence it would be to make a date up."""
+    source = (make_site(tmp_path / "x") / "agreements/lisbona-2012.it.md").read_text("utf-8")
+    en = (make_site(tmp_path / "y") / "agreements/lisbona-2012.en.md").read_text("utf-8")
+    content = make_site(tmp_path, {
+        "agreements/lisbona-2012.it.md": source.replace("signed: 2012\n", ""),
+        "agreements/ateneo-2019.en.md": en.replace("Declaration of friendship between "
+                                                   "Esempio and Lisbon", "Memorandum"),
+        "pages/metodo.en.md": "---\ntitle: Method\n---\nDates as the sources give them.\n",
+        "site.yaml": (make_site(tmp_path / "z") / "site.yaml").read_text("utf-8") + (
+            'catalogue: {ipa: c_prova, istat: "000000", office: {it: Ufficio}}\n')})
+    code, out, err = cli("check", "--content", content, "--as-of", "2024-01-15")
+    assert code == 0, err
+    assert err.splitlines() == [
+        "content/agreements/lisbona-2012.it.md:2: warning: field `signed`: no date of signing: "
+        "the site says it is not known",
+        "    hint: add `signed:` if a source gives the date (YYYY-MM-DD, YYYY-MM or YYYY); "
+        "never a guessed one",
+        "0 error(s), 1 warning(s)"]
+    assert "(with warnings)" in out
+    code, out, err_strict = cli("check", "--strict", "--content", content, "--as-of",
+                                "2024-01-15")
+    assert code == 0 and err_strict == err, err_strict
+    # A warning that an edit can fix still fails --strict beside it.
+    (content / "pages/metodo.en.md").unlink()
+    assert cli("check", "--strict", "--content", content, "--as-of", "2024-01-15")[0] == 1
 
 
 def test_check_reports_errors_without_writing(tmp_path):

@@ -43,6 +43,10 @@ def schema_fields(kind: str) -> dict[str, tuple[dict[str, Any], str | None, bool
 
     def walk(node: dict[str, Any], path: str) -> None:
         node, _ = _resolve(node)
+        if "oneOf" in node and "type" not in node:  # one item, or a list of them
+            for option in node["oneOf"]:
+                walk(option, path)
+            return
         if node.get("type") == "array":
             node, _ = _resolve(node["items"])
         if node.get("type") != "object":
@@ -133,6 +137,8 @@ def _expect_widget(path: str, node: dict[str, Any], ref: str | None, w: dict[str
         assert w["widget"] == "boolean", path
     elif items.get("type") == "object":
         assert w["widget"] == "list" and w.get("min") == node.get("minItems"), path
+    elif "oneOf" in node and "type" not in node:  # one item or a list: the form has a list
+        assert w["widget"] == "list" and "fields" in w, path
     elif node.get("type") == "array":
         assert w["widget"] == "list" and "field" in w, path
     else:
@@ -151,7 +157,8 @@ def test_each_field_has_the_widget_of_its_shape_and_is_required_as_the_schema_sa
                 continue  # one widget for both files: the Italian source's says
             depth = path.count(".")
             if depth == 1 or path.split(".")[1] in ("counterparts", "signatories", "renewals",
-                                                    "documents", "acts", "sources"):
+                                                    "documents", "acts", "sources",
+                                                    "name_local"):
                 assert w["required"] is required, path
             else:  # inside an optional record, what it needs is said by `check`
                 parent = schema_fields(kind)[path.rsplit(".", 1)[0]]
@@ -164,7 +171,10 @@ def test_enum_options_carry_both_languages_words():
     assert labels["protocollo-intesa"] == "Protocollo d'intesa / Memorandum of understanding"
     assert labels["memorandum"] == "Memorandum"  # the same word in both
     kinds = {o["value"]: o["label"] for o in generated("partners")["partner.kind"]["options"]}
-    assert kinds == {"city": "Città / City", "institution": "Istituzione / Institution"}
+    assert kinds == {"city": "Città / City", "region": "Regione / Region",
+                     "country": "Paese / Country", "university": "Università / University",
+                     "institution": "Istituzione / Institution",
+                     "organisation": "Organizzazione / Organisation"}
 
 
 def test_every_field_has_italian_words_and_every_described_field_a_hint():
@@ -189,6 +199,8 @@ def _own(kind: str, path: str) -> dict[str, Any]:
     node: dict[str, Any] = {"$ref": f"#/$defs/{kind}"}
     for key in path.split(".")[1:]:
         resolved, _ = _resolve(node)
+        if "oneOf" in resolved and "type" not in resolved:  # one item, or a list of them
+            resolved, _ = _resolve(resolved["oneOf"][0])
         if resolved.get("type") == "array":
             resolved, _ = _resolve(resolved["items"])
         node = resolved["properties"][key]
@@ -217,8 +229,9 @@ def _scaffold_keys(name: str) -> list[str]:
 def test_files_and_form_follow_the_key_order_of_build_py_new():
     form = [w["name"] for w in widgets_of(SETTINGS, "agreements")]
     facts = [k for k in form if k in DEFS["agreement"]["properties"]]
-    assert facts[:len(_scaffold_keys("agreement.it.md"))] == [
-        k for k in _scaffold_keys("agreement.it.md") if k in DEFS["agreement"]["properties"]]
+    scaffold = [k for k in _scaffold_keys("agreement.it.md")
+                if k in DEFS["agreement"]["properties"]]
+    assert facts[:len(scaffold)] == scaffold
     twin = [k for k in form if k in DEFS["agreementTranslation"]["properties"]]
     assert twin == ["title", "object", "translator_note"]
     assert SHAPES["accordi-agreement"]["keys"] == form

@@ -30,6 +30,7 @@ REQUIRED = {
     # messages in an editor's words
     "front-matter-not-closed", "tab-in-yaml", "copied-file-keeps-its-id", "misspelled-partner",
     "list-item-field", "empty-value", "date-not-in-iso-form",
+    "unknown-language", "party-not-an-id",
 }
 SENTINEL = b"<!doctype html><title>previous build</title>\n"
 
@@ -112,6 +113,8 @@ def test_expected_files_are_well_formed():
         assert diagnostics, name
         assert all(ln.startswith("content/") and ": error: " in ln for ln in diagnostics), name
         assert lines[-2] == f"{len(diagnostics)} error(s), 0 warning(s)", name
+        # An editor never wrote `None`: an empty value is said in words.
+        assert "`None`" not in "\n".join(lines), name
         assert all(ln.startswith("    hint: ") and len(ln) > 12 for ln in lines[:-2]
                    if not ln.startswith("content/")), name
 

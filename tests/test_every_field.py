@@ -76,6 +76,8 @@ EDITS: dict[tuple[str, str], Edit] = {
                           "location: {lat: 45.46, lon: 9.19}"),
     ("partner", "location"): ("partners/lisbona.yaml", "lat: 38.7223", "lat: 38.7"),
     ("partner", "name"): ("partners/lisbona.yaml", "en: Lisbon}", "en: Lisboa}"),
+    ("partner", "name_local"): ("partners/lisbona.yaml", "country: PT",
+                                "name_local: {text: Lisboa, lang: pt}\ncountry: PT"),
     # thematic areas
     ("theme", "description"): ("themes.yaml", "Promozione turistica.", "Turismo e viaggi."),
     ("theme", "id"): ("themes.yaml", "- id: ricerca\n", "- id: innovazione\n  name: "
@@ -120,6 +122,20 @@ EDITS: dict[tuple[str, str], Edit] = {
                         "{it: Accordi, en: Agreements}"),
 }
 
+# Parts of fields, and a field left out: what the schema allows inside a field changes what
+# pages show as much as a field does.
+OWNER = "  name: {it: Comune di Esempio, en: City of Example}"
+PARTS: dict[tuple[str, str], Edit] = {
+    ("agreement", "signed (left out)"): (L21, "signed: 2021-03-15\nduration", "duration"),
+    ("agreement", "status.since"): (L12, "signed: 2012\n", "signed: 2012\nstatus: {value: "
+                                    "suspended, since: 2020-11, as_of: 2020-12-01}\n"),
+    ("agreement", "status.note"): (A21, "expires: 2023-06-30\n", "expires: 2023-06-30\n"
+                                   "status: {value: terminated, source: Delibera n. 5, note: "
+                                   "{it: Uscito dalla rete., en: Left the network.}}\n"),
+    ("site", "owner.city"): ("site.yaml", OWNER, OWNER + "\n  city: {it: Esempio}"),
+    ("site", "owner.location"): ("site.yaml", OWNER, OWNER + "\n  location: {lat: 45, lon: 9}"),
+}
+
 # An id is the name of its record's file: a new id is a new record, in a file of its own.
 RENAMED = {("agreement", "id"): (A19, "agreements/ateneo-2019-bis.it.md"),
            ("partner", "id"): ("partners/lisbona.yaml", "partners/lisbona-bis.yaml"),
@@ -146,7 +162,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def apply(content: Path, field: tuple[str, str], undo: bool = False) -> None:
-    rel, old, new = EDITS[field]
+    rel, old, new = EDITS[field] if field in EDITS else PARTS[field]
     if undo:
         old, new = new, old
     if field in RENAMED:  # the new record beside the old one, which keeps its addresses
@@ -188,7 +204,7 @@ def preview(tmp_path_factory) -> tuple[Path, Path, LiveBuilder]:
     return content, out, builder
 
 
-FIELDS: list[tuple[str, str]] = sorted(EDITS)
+FIELDS: list[tuple[str, str]] = sorted(EDITS) + sorted(PARTS)
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=[f"{k}.{f}" for k, f in FIELDS])

@@ -25,7 +25,9 @@ AS_OF = dt.date(2026, 1, 1)
 OG_LOCALE = {"it": "it_IT", "en": "en_GB"}
 LEGAL_FORCE = {"active": "https://schema.org/InForce", "expired": "https://schema.org/NotInForce",
                "superseded": "https://schema.org/NotInForce",
-               "pending": "https://schema.org/NotInForce", "unknown": None, "renewed": None}
+               "pending": "https://schema.org/NotInForce", "unknown": None, "renewed": None,
+               "suspended": "https://schema.org/NotInForce",
+               "terminated": "https://schema.org/NotInForce"}
 
 SEARCH_PAGES = {"it/cerca/index.html", "en/search/index.html"}
 
@@ -128,7 +130,23 @@ def test_json_ld_of_every_agreement_page_is_a_legislation_record(real):
     values = {a.status.value for a in site.agreements.values()}
     assert {"expired", "renewed"} <= values
     assert [ld_json((out / f"{p}index.html").read_text(encoding="utf-8")) for p in
-            ("it/", "en/partners/riga/", "it/temi/cultura/", "en/open-data/")] == [[]] * 4
+            ("it/", "it/temi/cultura/", "en/open-data/")] == [[]] * 3
+
+
+def test_json_ld_of_every_partner_page_names_the_partner(real):
+    out, site = real
+    for pid, p in site.partners.items():
+        for lang, section in (("it", "partner"), ("en", "partners")):
+            (record,) = ld_json((out / f"{lang}/{section}/{pid}/index.html").read_text(
+                encoding="utf-8"))
+            url = f"{PUBLIC}{lang}/{section}/{pid}/"
+            assert record["@id"] == record["url"] == url
+            assert record["@type"] == {"city": "City", "institution": "Organization"}[p.kind]
+            assert record["address"] == {"@type": "PostalAddress", "addressCountry": p.country}
+            name = p.name.get(lang, p.name["it"])
+            assert record["name"] in (name, {"@value": name, "@language": "it"})
+            assert record.get("alternateName") == (
+                [{"@value": n.text, "@language": n.lang} for n in p.name_local] or None)
 
 
 def test_json_ld_cannot_be_closed_by_content(tmp_path, write_site):

@@ -3,8 +3,10 @@
 Only what the sources say is drawn. A date known to the month or the year is a pale segment
 with a dashed edge across that month or year, never its first day; an end the sources do not
 give fades out towards the status day (or the day a successor was signed); dated renewals are
-marks, a range when the date is partial. The status is told by a pattern and a written label
-as well as by colour.
+marks, a range when the date is partial. A suspension, termination or expiry a source
+states stops the bar at its `since`. Agreements no source dates the signing of are a group of
+their own under the others: a bar fades in towards an end the sources give, and nothing is
+drawn without one. The status is told by a pattern and a written label as well as by colour.
 
 Horizontal positions are percentages of the chart's width and text keeps its CSS size, so the
 chart fills a phone or a desktop without shrinking its words; labels are wrapped for a phone.
@@ -23,82 +25,21 @@ from ..dates import PartialDate, Span
 from ..i18n import format_date, localize, t
 from ..output import Context, card
 from ..records import Agreement, Site
+from .periods import MIN_OPEN, Axis, Period, axis_of, chronological, period
 from .svg import el, markup, pct, text
+
+__all__ = ["Axis", "Period", "Timeline", "chronological", "period", "timeline"]
 
 AXIS = 30        # height of the year labels above the rows, px
 LINE = 18        # label line height, px (the font size is set in CSS)
 BAR = 14         # bar height, px
 WRAP = 32        # characters per label line: what a 360 px wide phone fits
-MIN_OPEN = 365   # days an open end fades over, at least
+GROUP = 34       # height of the heading of the agreements without a date of signing, px
+YEAR_LABEL = 40  # px a year label needs
+PHONE, WIDE = 320, 580  # px of chart a phone and the narrowest wider layout have (site.css)
 
-STATUSES = ("active", "renewed", "pending", "unknown", "superseded", "expired")
-
-
-@dataclass(frozen=True)
-class Period:
-    """When an agreement held, as far as the sources tell."""
-
-    start: PartialDate
-    end: PartialDate | Span | None   # end of the last term the sources give
-    open_from: dt.date | None        # without an end: the last day it is known to hold
-    open_to: dt.date | None          # ...and where the fading ends
-    renewals: tuple[PartialDate, ...]  # dated renewals
-    undated_renewals: int
-
-
-def period(a: Agreement, site: Site) -> Period:
-    """The Period of `a`: the last renewal's end wins; a renewal without one leaves it open."""
-    st = a.status
-    assert st is not None
-    dated = tuple(r.date for r in a.renewals if r.date is not None)
-    end = a.end
-    known = a.signed.latest
-    if dated:
-        known = max(known, max(d.earliest for d in dated))
-    if a.renewals:
-        last = a.renewals[-1]
-        if last.end is not None:
-            end = last.end
-        else:
-            if a.end is not None:
-                known = max(known, a.end.latest)
-            end = None
-    if end is not None:
-        return Period(a.signed, end, None, None, dated, len(a.renewals) - len(dated))
-    until = st.as_of
-    if st.by:
-        until = min(site.agreements[x].signed.latest for x in st.by)
-    elif st.stated and st.value in ("expired", "superseded") and st.stated_on:
-        until = st.stated_on.latest
-    until = max(until, known + dt.timedelta(days=MIN_OPEN))
-    return Period(a.signed, None, known, until, dated, len(a.renewals) - len(dated))
-
-
-def chronological(agreements: Iterable[Agreement]) -> list[Agreement]:
-    """By date of signing (earliest possible day, then latest), then id."""
-    return sorted(agreements, key=lambda a: (a.signed.earliest, a.signed.latest, a.id))
-
-
-@dataclass(frozen=True)
-class Axis:
-    """Whole years from the first signing to past the last day drawn."""
-
-    first: int
-    last: int   # exclusive
-
-    def x(self, day: dt.date) -> float:
-        """Percentage of the width where `day` begins."""
-        start = dt.date(self.first, 1, 1).toordinal()
-        span = dt.date(self.last, 1, 1).toordinal() - start
-        return (day.toordinal() - start) / span * 100
-
-
-def _axis(periods: list[Period], as_of: dt.date) -> Axis:
-    years = [as_of.year]
-    for p in periods:
-        years.append(p.end.latest.year if p.end else p.open_to.year)  # type: ignore[union-attr]
-        years += [r.latest.year for r in p.renewals]
-    return Axis(min(p.start.year for p in periods), max(years) + 1)
+STATUSES = ("active", "renewed", "pending", "unknown", "suspended", "superseded",
+            "terminated", "expired")
 
 
 def _wrap(runs: list[tuple[str, str]], width: int = WRAP) -> list[list[tuple[str, str]]]:
@@ -132,9 +73,10 @@ def _line(words: list[tuple[str, str]], y: float, lang_of: dict[str, str]) -> st
     return el("text", {"x": 4, "y": y}, *parts)
 
 
-def _defs(p: str) -> str:
-    """Status patterns, the mask that pales a partial date and the one that fades an open
-    end."""
+def _defs(p: str, used: set[str]) -> str:
+    """Status patterns, the mask that pales a partial date, the one that fades an open end
+    and, when `used`, the one that fades in an unknown start (`start`) and the patterns of
+    stated statuses (`suspended`, `terminated`)."""
     def fade(name: str, stops: tuple[str, str]) -> str:
         gradient = el("linearGradient", {"id": f"{p}-g-{name}"},
                       el("stop", {"offset": 0, "stop-color": stops[0]}),
@@ -153,6 +95,7 @@ def _defs(p: str) -> str:
     return el(
         "defs", None,
         fade("part", ("#737373", "#737373")), fade("open", ("#fff", "#000")),
+        fade("start", ("#000", "#fff")) if "start" in used else "",
         pattern("active", el("rect", {"class": "tl-ink-active", "width": 8, "height": 8})),
         pattern("renewed", el("rect", {"class": "tl-ink-renewed", "width": 8, "height": 8}),
                 el("rect", {"class": "tl-paper", "y": 3, "width": 8, "height": 2})),
@@ -164,6 +107,14 @@ def _defs(p: str) -> str:
                                              "r": 2.5})),
         pattern("pending", bg, el("rect", {"class": "tl-ink-pending", "width": 2, "height": 8}),
                 rotate=-45),
+        pattern("suspended", bg, el("rect", {"class": "tl-ink-suspended", "width": 4,
+                                             "height": 4}),
+                el("rect", {"class": "tl-ink-suspended", "x": 4, "y": 4, "width": 4,
+                            "height": 4})) if "suspended" in used else "",
+        pattern("terminated", bg,
+                el("rect", {"class": "tl-ink-terminated", "width": 8, "height": 2}),
+                el("rect", {"class": "tl-ink-terminated", "width": 2, "height": 8}),
+                rotate=45) if "terminated" in used else "",
     )
 
 
@@ -188,6 +139,8 @@ def _partial(axis: Axis, date: PartialDate | Span, y: float, fill: str, ids: str
 
 def _bar(p: Period, status: str, axis: Axis, y: float, ids: str) -> str:
     """The segments and renewal marks of one bar (see the module docstring)."""
+    if p.start is None:
+        return _undated_bar(p, status, axis, y, ids)
     fill = f"url(#{ids}-p-{status})"
     day = dt.timedelta(days=1)
     out = []
@@ -208,6 +161,26 @@ def _bar(p: Period, status: str, axis: Axis, y: float, ids: str) -> str:
     if p.end is None:
         out.append(_segment(axis, certain_to, p.open_to + day, y, fill,  # type: ignore[operator]
                             f"url(#{ids}-m-open)", "tl-seg tl-open"))
+    return "".join(out) + _renewals(p, axis, y)
+
+
+def _undated_bar(p: Period, status: str, axis: Axis, y: float, ids: str) -> str:
+    """Without a date of signing only an end can be drawn: the bar fades in towards it."""
+    if p.end is None:
+        return _renewals(p, axis, y)
+    fill = f"url(#{ids}-p-{status})"
+    end = p.end.earliest if p.end.precision != "day" else p.end.latest + dt.timedelta(days=1)
+    out = [_segment(axis, end - dt.timedelta(days=MIN_OPEN), end, y, fill,
+                    f"url(#{ids}-m-start)", "tl-seg tl-open")]
+    if p.end.precision != "day":
+        out.append(_partial(axis, p.end, y, fill, ids, status))
+    return "".join(out) + _renewals(p, axis, y)
+
+
+def _renewals(p: Period, axis: Axis, y: float) -> str:
+    """A mark for each dated renewal: a diamond, across a range when the date is partial."""
+    day = dt.timedelta(days=1)
+    out = []
     mid = y + BAR / 2
     for r in p.renewals:
         if r.precision == "day":
@@ -260,7 +233,8 @@ def _row(a: Agreement, p: Period, site: Site, lang: str, axis: Axis, id_prefix: 
 
 def timeline(agreements: Iterable[Agreement], ctx: Context, lang: str,
              id_prefix: str = "tl") -> Timeline | None:
-    """The timeline of `agreements` (in chronological order), or None when there are none.
+    """The timeline of `agreements` (in chronological order), or None when there are none;
+    those without a date of signing go in a group of their own below the others.
 
     Each row is drawn from its own top and moved into place, so that it is the same
     wherever it stands: it is remembered with its agreement for as long as the axis stays
@@ -272,43 +246,63 @@ def timeline(agreements: Iterable[Agreement], ctx: Context, lang: str,
     site, remember = ctx.site, ctx.session.remember
     periods = [remember(card(a.id), ("period",), partial(period, a, site)) for a in items]
     as_of = site.settings.as_of
-    axis = _axis(periods, as_of)
-    rows, y = [], AXIS
+    axis = axis_of(periods, as_of)
+    rows, y, group = [], float(AXIS), ""
     for a, p in zip(items, periods, strict=True):
+        if p.start is None and not group:
+            group = _group_heading(y, lang)
+            y += GROUP
         row, height = remember(card(a.id), ("timeline-row", lang, axis, id_prefix),
                                partial(_row, a, p, site, lang, axis, id_prefix))
         href = escape(ctx.router.url_for("agreement", lang, a.id))
-        rows.append(f'<a href="{href}" class="tl-row" transform="translate(0 {y})">{row}</a>')
+        rows.append(f'<a href="{href}" class="tl-row" transform="translate(0 {y:g})">{row}</a>')
         y += height
     total = y + 6
-    grid = []
-    for year in range(axis.first, axis.last):
-        x = pct(axis.x(dt.date(year, 1, 1)))
-        step = _phone_step(axis)
-        shown = (year - axis.first) % step == 0 and axis.last - year >= step
-        step_class = "" if shown else " tl-minor"
-        grid.append(el("line", {"class": "tl-grid", "x1": x, "x2": x, "y1": 6, "y2": total}))
-        grid.append(el("text", {"class": "tl-year" + step_class, "x": x, "dx": 5, "y": 20},
-                       str(year)))
+    grid = _years(axis, total)
     today = pct(axis.x(as_of))
     grid.append(el("line", {"class": "tl-today", "x1": today, "x2": today, "y1": AXIS - 6,
                             "y2": total}))
     title_id = f"{id_prefix}-title"
+    statuses = [s for s in STATUSES if any(a.status and a.status.value == s for a in items)]
+    used = set(statuses) | ({"start"} if any(q.start is None for q in periods) else set())
     svg = el("svg", {"class": "timeline", "width": "100%", "height": round(total),
                      "role": "group", "aria-labelledby": title_id},
              el("title", {"id": title_id}, text(t(lang, "timeline_title"))),
-             _defs(id_prefix), el("g", {"aria-hidden": "true"}, *grid), *rows)
-    statuses = [s for s in STATUSES if any(a.status and a.status.value == s for a in items)]
+             _defs(id_prefix, used), el("g", {"aria-hidden": "true"}, *grid, group), *rows)
     legend = _legend(lang, id_prefix, statuses, periods, format_date(
         PartialDate.from_date(as_of), lang))
     return Timeline(markup(svg), legend, tuple(a.id for a in items))
 
 
-def _phone_step(axis: Axis) -> int:
-    """Every how many years a phone has room for a year label (about 40 px each)."""
+def _group_heading(y: float, lang: str) -> str:
+    """The line and words that open the group of agreements without a date of signing."""
+    return (el("rect", {"class": "tl-group", "x": 0, "y": y + 4, "width": "100%",
+                        "height": GROUP - 8})
+            + el("text", {"class": "tl-group-label", "x": 4, "y": y + GROUP / 2 + 5},
+                 text(t(lang, "signed_unknown_group"))))
+
+
+def _years(axis: Axis, total: float) -> list[str]:
+    """A grid line for every year and a label for every few, as many as the width fits: a
+    label hidden on phones is `tl-minor`, one hidden on wider screens `tl-minor-wide`."""
+    phone, wide = _step(axis, PHONE), _step(axis, WIDE)
+    out = []
+    for year in range(axis.first, axis.last):
+        x = pct(axis.x(dt.date(year, 1, 1)))
+        classes = "tl-year"
+        for step, name in ((phone, "tl-minor"), (wide, "tl-minor-wide")):
+            if not ((year - axis.first) % step == 0 and axis.last - year >= step):
+                classes += " " + name
+        out.append(el("line", {"class": "tl-grid", "x1": x, "x2": x, "y1": 6, "y2": total}))
+        out.append(el("text", {"class": classes, "x": x, "dx": 5, "y": 20}, str(year)))
+    return out
+
+
+def _step(axis: Axis, width: int) -> int:
+    """Every how many years `width` px have room for a year label."""
     years = axis.last - axis.first
-    return next(step for step in (1, 2, 5, 10, 20, 50) if 320 * step / years >= 40) \
-        if years else 1
+    return next((step for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+                 if width * step / years >= YEAR_LABEL), years) if years else 1
 
 
 def _name(a: Agreement, p: Period, lang: str, source: str) -> str:
@@ -316,8 +310,8 @@ def _name(a: Agreement, p: Period, lang: str, source: str) -> str:
     st = a.status
     assert st is not None
     title = localize(a.title, lang, source)
-    parts = [title.text if title else a.id,
-             t(lang, "timeline_signed", date=format_date(p.start, lang)),
+    signed = format_date(p.start, lang) if p.start else t(lang, "signed_unknown")
+    parts = [title.text if title else a.id, t(lang, "timeline_signed", date=signed),
              t(lang, "timeline_end", date=format_date(p.end, lang)) if p.end
              else t(lang, "end_not_stated")]
     if a.renewals:
@@ -343,15 +337,18 @@ def _legend(lang: str, p: str, statuses: list[str], periods: list[Period],
     for s in statuses:
         items.append((swatch(rect(f"url(#{p}-p-{s})"), rect("none", cls=f"tl-edge tl-edge-{s}")),
                       t(lang, f"status_{s}")))
-    partial = any(q.start.precision != "day" or (q.end and q.end.precision != "day")
-                  for q in periods)
+    partial = any((q.start and q.start.precision != "day")
+                  or (q.end and q.end.precision != "day") for q in periods)
     if partial:
         items.append((swatch(rect(None, f"url(#{p}-m-part)", "tl-key"),
                              rect("none", cls="tl-edge tl-edge-renewed tl-edge-partial")),
                       t(lang, "legend_partial")))
-    if any(q.end is None for q in periods):
+    if any(q.end is None and q.start is not None for q in periods):
         items.append((swatch(rect(None, f"url(#{p}-m-open)", "tl-key")),
                       t(lang, "legend_open")))
+    if any(q.end is not None and q.start is None for q in periods):
+        items.append((swatch(rect(None, f"url(#{p}-m-start)", "tl-key")),
+                      t(lang, "legend_start_unknown")))
     renewals = [r for q in periods for r in q.renewals]
     if any(r.precision == "day" for r in renewals):
         items.append((swatch(_diamond(50, 8, "tl-renewal")), t(lang, "legend_renewal")))

@@ -153,6 +153,10 @@ def _widget(path: str, name: str, node: dict[str, Any], ref: str | None,
     if ref == "date":
         return Made({"widget": "accordi-date"}, {"k": "date"})
     kind = node.get("type")
+    if kind is None and (one := _one_or_list(node)):
+        made = _array(path, one, required)
+        made.shape["one"] = True
+        return made
     if path in RELATIONS:
         return Made(_relation(RELATIONS[path], kind == "array", node),
                     {"k": "codes" if kind == "array" else "code"})
@@ -170,6 +174,16 @@ def _widget(path: str, name: str, node: dict[str, Any], ref: str | None,
     if kind == "array":
         return _array(path, node, required)
     raise UnknownField(f"{path}: no widget for a field of type {kind!r}")
+
+
+def _one_or_list(node: dict[str, Any]) -> dict[str, Any] | None:
+    """The list of a field written as one item or as a list of them (`oneOf: [X, [X]]`):
+    the form always shows a list, which the schema accepts as well."""
+    options = node.get("oneOf", [])
+    if len(options) == 2 and options[1].get("type") == "array" \
+            and options[1].get("items") == options[0]:
+        return options[1]
+    return None
 
 
 def _string(path: str, name: str, node: dict[str, Any]) -> Made:

@@ -288,7 +288,7 @@ def _dates(w: _Writer, node: URIRef) -> None:
 
 def _coverage(w: _Writer, ds: URIRef) -> None:
     """From the first signing to the last, and the place the data are about."""
-    signed = [a.signed for a in w.site.agreements.values()]
+    signed = [a.signed for a in w.site.agreements.values() if a.signed is not None]
     if signed:
         period = w.typed(w.base + "temporal", DCTERMS.PeriodOfTime)
         start = min(d.earliest for d in signed).isoformat()

@@ -42,16 +42,17 @@ def _term_days(end: PartialDate | Span) -> Iterable[dt.date]:
 def record_days(site: Site) -> Iterable[dt.date]:
     """Every day on which, by the records' own dates, an agreement or its status changed."""
     for a in site.agreements.values():
-        yield a.signed.earliest  # no longer pending
-        yield a.signed.latest    # what it extends or supersedes changes status
+        if a.signed is not None:
+            yield a.signed.earliest  # no longer pending
+            yield a.signed.latest    # what it extends or supersedes changes status
         for r in a.renewals:
             if r.date is not None:
                 yield r.date.latest
         for end in [a.end] + [r.end for r in a.renewals]:
             if end is not None:
                 yield from _term_days(end)
-        if a.stated is not None and a.stated.as_of is not None:
-            yield a.stated.as_of.earliest
+        if a.stated is not None:
+            yield from (d.earliest for d in (a.stated.as_of, a.stated.since) if d is not None)
         for ref in a.acts + a.documents + a.sources:
             if ref.date is not None:
                 yield ref.date.earliest

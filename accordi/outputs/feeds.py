@@ -17,10 +17,10 @@ from functools import partial
 
 from ..characters import for_output
 from ..dates import PartialDate
-from ..i18n import format_date, localize, t
+from ..i18n import dated, format_date, localize, t
 from ..labels import feed_title
 from ..output import Context, Output, data
-from ..records import Agreement, Site
+from ..records import Agreement, Site, latest_first
 from ..routes import Router
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -35,17 +35,23 @@ def timestamp(day: dt.date) -> str:
 
 
 def last_event(a: Agreement) -> dt.date:
-    """The day of the latest thing that had happened to `a` by the reference day."""
+    """The day of the latest thing that had happened to `a` by the reference day.
+
+    Without a date of signing, the dates of its acts and sources stand in for it; with
+    none of them either, the reference day."""
     st = a.status
     assert st is not None
     day = st.as_of
-    events = [a.signed.earliest]
+    events = [a.signed.earliest] if a.signed else [
+        r.date.earliest for r in a.acts + a.sources if r.date]
     events += [r.date.earliest for r in a.renewals if r.date and r.date.latest <= day]
-    if st.stated and st.stated_on and st.stated_on.latest <= day:
-        events.append(st.stated_on.earliest)
+    for stated in (st.stated_on, st.since) if st.stated else ():
+        if stated and stated.latest <= day:
+            events.append(stated.earliest)
     if st.value == "expired" and st.until is not None:
         events.append(st.until.latest + dt.timedelta(days=1))
-    return max(e for e in events if e <= day) if any(e <= day for e in events) else events[0]
+    past = [e for e in events if e <= day]
+    return max(past) if past else min(events, default=day)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -71,7 +77,9 @@ class FeedWriter:
 
     def _updated(self, a: Agreement) -> dt.date:
         assert a.status is not None
-        days = [last_event(a)] + [self.site.agreements[x].signed.earliest for x in a.status.by]
+        successors = [self.site.agreements[x] for x in a.status.by]
+        days = [last_event(a)] + [b.signed.earliest if b.signed else last_event(b)
+                                  for b in successors]
         return max(days)
 
     def feed(self, lang: str, url_kind: str, page_kind: str, id: str | None, title: str,
@@ -79,14 +87,13 @@ class FeedWriter:
         """One Atom document."""
         s = self.site.settings
         r = self.router
-        items = sorted(agreements, key=lambda a: (-a.signed.earliest.toordinal(), a.id))
+        items = sorted(agreements, key=lambda a: (*latest_first(a.signed), a.id))
         owner = localize(s.owner_name, lang, self.source)
         root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: lang})
         self_url = r.absolute_url(url_kind, lang, id)
         _sub(root, "id", self_url)
         _sub(root, "title", title)
-        _sub(root, "subtitle", t(lang, "feed_subtitle",
-                                 date=format_date(PartialDate.from_date(s.as_of), lang)))
+        _sub(root, "subtitle", dated(lang, "feed_subtitle", PartialDate.from_date(s.as_of)))
         _sub(root, "link", rel="self", type=FEED_TYPE, href=self_url)
         _sub(root, "link", rel="alternate", type="text/html", hreflang=lang,
              href=r.absolute_url(page_kind, lang, id))
@@ -143,7 +150,8 @@ class FeedWriter:
                      href=r.absolute_url("agreement", other, a.id))
         _sub(entry, "link", rel="related", type="application/json",
              href=r.file_absolute("agreement_data", a.id))
-        _sub(entry, "published", timestamp(a.signed.earliest))
+        if a.signed is not None:  # Atom's `published` is optional: never a made-up day
+            _sub(entry, "published", timestamp(a.signed.earliest))
         _sub(entry, "updated", timestamp(self.updated(a)))
         for tid in a.themes:
             theme = s.themes[tid]
@@ -153,9 +161,9 @@ class FeedWriter:
         partners = ", ".join(localize(s.partners[p].name, lang, self.source).text
                              for p in a.partners)
         summary = t(lang, "feed_summary", type=t(lang, f"type_{a.type}"),
-                    date=format_date(a.signed, lang), status=t(lang, f"status_{st.value}"),
-                    as_of=t(lang, "status_as_of",
-                            date=format_date(PartialDate.from_date(st.as_of), lang)),
+                    date=format_date(a.signed, lang) or t(lang, "signed_unknown"),
+                    status=t(lang, f"status_{st.value}"),
+                    as_of=dated(lang, "status_as_of", PartialDate.from_date(st.as_of)),
                     partners=partners)
         # The facts are in the feed's language; the object may be an Italian fallback.
         div = _sub(_sub(entry, "summary", type="xhtml"), "div", xmlns=XHTML)

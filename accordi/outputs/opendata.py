@@ -17,7 +17,8 @@ from typing import Any
 import orjson
 from babel import Locale
 
-from ..i18n import strings, t
+from ..dates import PartialDate
+from ..i18n import dated, strings, t
 from ..output import Context, Output
 from ..records import Site
 from ..routes import Router
@@ -153,7 +154,7 @@ def readme(data: Rows) -> str:
                 t(lang, "opendata_licence", licence=f"{meta[f'licence_name_{lang}']} "
                   f"({meta['licence_id']}, {meta['licence_url']})"),
                 f"{t(lang, 'opendata_attribution')} {meta[f'attribution_{lang}']}",
-                t(lang, "opendata_as_of", date=meta["status_as_of"]),
+                dated(lang, "opendata_as_of", PartialDate.parse(meta["status_as_of"])),
                 f"{t(lang, 'opendata')}: {meta[f'documentation_{lang}']}",
                 f"{t(lang, 'opendata_catalogues')}: "
                 + " · ".join(data.router.file_absolute("data", name)

@@ -66,16 +66,19 @@ def _columns(languages: tuple[str, ...], spec: str) -> tuple[Column, ...]:
 
 SPECS: dict[str, tuple[str, str, str | None]] = {  # name -> (columns, key, parent)
     "agreements": (
-        "id:text type:text type_label_*:text title_*:text object_*:text partners:list "
-        "partner_names_*:list countries:list themes:list theme_names_*:list signed:date "
-        "signed_precision:text duration:text expires:date term_end:text status:text "
-        "status_label_*:text status_as_of:date status_stated:boolean status_stated_on:date "
-        "in_force:boolean extends:list supersedes:list expense_amount:real "
-        "expense_currency:text expense_note_*:text principal_documents:list languages:list "
-        "url_*:url data_url:url", "id", None),
+        "id:text type:text type_label_*:text title_*:text object_*:text "
+        "partners:list partner_names_*:list partner_names_local:list countries:list "
+        "themes:list theme_names_*:list signed:date signed_precision:text "
+        "duration:text expires:date term_end:text status:text status_label_*:text "
+        "status_as_of:date status_stated:boolean status_stated_on:date "
+        "status_since:date status_source_*:text status_note_*:text in_force:boolean "
+        "extends:list supersedes:list expense_amount:real expense_currency:text "
+        "expense_note_*:text principal_documents:list languages:list url_*:url "
+        "data_url:url", "id", None),
     "partners": (
-        "id:text kind:text name_*:text country:text country_name_*:text latitude:real "
-        "longitude:real description_*:text agreements:list agreement_count:integer url_*:url "
+        "id:text kind:text name_*:text name_local:list name_local_lang:list "
+        "country:text country_name_*:text latitude:real longitude:real "
+        "description_*:text agreements:list agreement_count:integer url_*:url "
         "feed_url_*:url", "id", None),
     "themes": (
         "id:text name_*:text description_*:text agreements:list agreement_count:integer "
@@ -219,14 +222,17 @@ class Rows:
             "id": a.id, "type": a.type, **self._label("type_label", f"type_{a.type}"),
             **self._text("title", a.title), **self._text("object", a.object),
             "partners": list(a.partners), **self._names("partner_names", a.partners, s.partners),
+            "partner_names_local": [n.text for p in a.partners for n in s.partners[p].name_local],
             "countries": list(dict.fromkeys(s.partners[p].country for p in a.partners)),
             "themes": list(a.themes), **self._names("theme_names", a.themes, s.themes),
-            "signed": a.signed.iso(), "signed_precision": a.signed.precision,
+            "signed": _iso(a.signed), "signed_precision": a.signed.precision if a.signed else None,
             "duration": a.duration.iso() if a.duration else None,
             "expires": _iso(a.expires), "term_end": _iso(st.until),
             "status": st.value, **self._label("status_label", f"status_{st.value}"),
             "status_as_of": st.as_of.isoformat(), "status_stated": st.stated,
-            "status_stated_on": _iso(st.stated_on), "in_force": st.in_force,
+            "status_stated_on": _iso(st.stated_on), "status_since": _iso(st.since),
+            **self._text("status_source", st.source), **self._text("status_note", st.note),
+            "in_force": st.in_force,
             "extends": list(a.extends), "supersedes": list(a.supersedes),
             "expense_amount": float(expense["amount"]) if "amount" in expense else None,
             "expense_currency": expense.get("currency"),
@@ -309,6 +315,8 @@ class Dataset(Rows):
         for p in sorted(site.partners.values(), key=lambda p: p.id):
             self.rows["partners"].append({
                 "id": p.id, "kind": p.kind, **self._text("name", p.name),
+                "name_local": [n.text for n in p.name_local],
+                "name_local_lang": [n.lang for n in p.name_local],
                 "country": p.country,
                 **{f"country_name_{lg}": country_name(p.country, lg) for lg in self.languages},
                 "latitude": p.location[0] if p.location else None,

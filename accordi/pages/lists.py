@@ -9,7 +9,7 @@ from typing import Any
 from ..charts.map import world_map
 from ..charts.timeline import chronological, timeline
 from ..dates import PartialDate
-from ..i18n import Local, format_date, strings, t
+from ..i18n import Local, dated, strings, t
 from ..outputs.opendata import (
     CATALOG_JSONLD,
     CATALOG_TTL,
@@ -19,21 +19,23 @@ from ..outputs.opendata import (
     metadata_docs,
 )
 from ..outputs.tables import describe, tables
-from .parts import Parts
+from ..records import latest_first
+from .parts import UNDATED, Parts
 from .spec import PageSpec
 
 
 def home(p: Parts, lang: str) -> PageSpec:
     """The home: the latest agreements, the map of partners, the thematic areas."""
     s = p.site
-    latest = sorted(s.agreements.values(), key=lambda a: (-a.signed.earliest.toordinal(), a.id))
+    latest = sorted(s.agreements.values(), key=lambda a: (*latest_first(a.signed), a.id))
     return p.spec(
         "home", lang, None, "home.html",
         title=p.loc(s.settings.title, lang),
         description=p.loc(s.settings.tagline, lang) or t(lang, "home_intro"),
         latest=[p.agreement_item(a, lang) for a in latest[:6]],
         counts=t(lang, "home_counts", agreements=len(s.agreements),
-                 partners=len(s.partners), themes=len(s.themes)),
+                 partners=sum(1 for x in s.partners.values() if x.agreements),
+                 themes=sum(1 for x in s.themes.values() if x.agreements)),
         map=world_map(p.ctx, lang),
         **partner_groups(p, lang),
         themes=[p.theme_item(th, lang) for th in s.themes.values()],
@@ -74,14 +76,17 @@ def filters(p: Parts, lang: str) -> list[dict[str, Any]]:
     ranks = {a.status.value: a.status.rank for a in agreements if a.status}
     statuses = [{"value": v, "label": t(lang, f"status_{v}")}
                 for v in sorted(ranks, key=lambda v: (ranks[v], v))]
-    years = sorted({str(a.signed.year) for a in agreements}, reverse=True)
+    years = [{"value": y, "label": y} for y in sorted(
+        {str(a.signed.year) for a in agreements if a.signed}, reverse=True)]
+    if any(a.signed is None for a in agreements):
+        years.append({"value": UNDATED, "label": t(lang, "signed_unknown")})
     return [
         {"name": "partner", "label": t(lang, "filter_partner"), "options": by_label(partners)},
         {"name": "theme", "label": t(lang, "filter_theme"), "options": by_label(themes)},
         {"name": "type", "label": t(lang, "filter_type"), "options": by_label(types)},
         {"name": "status", "label": t(lang, "filter_status"), "options": statuses},
         {"name": "year", "label": t(lang, "filter_year"),
-         "options": [{"value": y, "label": y} for y in years]},
+         "options": years},
     ]
 
 
@@ -108,12 +113,21 @@ def timeline_page(p: Parts, lang: str) -> PageSpec:
                   agreements=[p.period_item(a, lang) for a in chronological(agreements)])
 
 
+KINDS = ("city", "region", "country", "university", "institution", "organisation")
+GROUP_IDS = {"city": "cities", "institution": "inst"}  # the anchors of the first two kinds
+
+
 def partner_groups(p: Parts, lang: str) -> dict[str, list[dict[str, Any]]]:
-    """Partners by name: cities (on the map) and institutions (listed beside it)."""
+    """Partners by kind, each kind by name: the cities (on the map), and the others
+    (listed beside it); a partner without agreements is listed too, saying so."""
     ps = [p.partner_item(x, lang) for x in sorted(
         p.site.partners.values(), key=lambda x: p.name(x.name, lang).text)]
-    return {"cities": [x for x in ps if x["kind"] == "city"],
-            "institutions": [x for x in ps if x["kind"] == "institution"]}
+    groups = [{"kind": kind, "id": GROUP_IDS.get(kind, f"kind-{kind}"),
+               "label": t(lang, f"kinds_{kind}"),
+               "partners": [x for x in ps if x["kind"] == kind]} for kind in KINDS]
+    groups = [g for g in groups if g["partners"]]
+    return {"cities": [g for g in groups if g["kind"] == "city"],
+            "others": [g for g in groups if g["kind"] != "city"]}
 
 
 def partners_index(p: Parts, lang: str) -> PageSpec:
@@ -144,7 +158,7 @@ def opendata(p: Parts, lang: str) -> PageSpec:
         title=Local(t(lang, "opendata"), lang), description=t(lang, "opendata_intro"),
         licence={"name": p.loc(s.licence["name"], lang), "url": s.licence["url"]},
         attribution=attribution,
-        as_of=format_date(PartialDate.from_date(s.as_of), lang),
+        as_of_text=dated(lang, "opendata_as_of", PartialDate.from_date(s.as_of)),
         files=[{**f, "url": r.file_url("data", f["name"])}
                for f in catalogue(lang, published)],
         example=({"url": r.file_url("agreement_data", first),

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from ..dates import PartialDate
-from ..i18n import Local, format_date, t
+from ..i18n import Local, dated, t
 from ..manifest import Redirect, data_id, is_data, redirects, removed
 from ..output import Context, Output
 from ..outputs.opendata import to_json
@@ -85,7 +85,6 @@ def removal(p: Parts, entry: tuple[str, dt.date]) -> PageSpec:
     alternates[lang] = p.router.address_url(address)
     return PageSpec("removed", lang, None, "removed.html",
                     {"title": Local(t(lang, "removed_title"), lang),
-                     "description": t(lang, "removed_text", date=format_date(
-                         PartialDate.from_date(day), lang)),
+                     "description": dated(lang, "removed_text", PartialDate.from_date(day)),
                      "removed_iso": day.isoformat(), "noindex": True},
                     p.router.address_output(address), alternates)

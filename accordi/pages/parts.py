@@ -17,13 +17,15 @@ from markupsafe import Markup
 
 from ..charts.timeline import period
 from ..dates import PartialDate
-from ..i18n import Local, country_name, format_date, localize, t
+from ..i18n import Local, country_name, dated, format_date, localize, t
 from ..labels import count, feed_title
+from ..names import language_name
 from ..output import Context, card
 from ..records import Agreement, Body, Partner, Theme
 from .spec import SEARCHABLE, PageSpec
 
 T = TypeVar("T")
+UNDATED = "undated"  # the year filter's value for agreements no source dates
 DESCRIPTION_LENGTH = 200  # characters of text a page without a description shows in previews
 
 
@@ -90,12 +92,13 @@ class Parts:
             "id": a.id, "url": self.router.url_for("agreement", lang, a.id),
             "title": self.loc(a.title, lang), "type": t(lang, f"type_{a.type}"),
             "status": st.value, "status_label": t(lang, f"status_{st.value}"),
-            "signed": format_date(signed, lang), "signed_iso": signed.iso(),
+            **signed_view(signed, lang),
             "partners": [self.loc(self.site.partners[p].name, lang) for p in a.partners],
             # For the filters of the agreements index: ids, never words, so that a shared
             # filtered address means the same in every language.
             "filter": {"partner": " ".join(a.partners), "theme": " ".join(a.themes),
-                       "type": a.type, "status": st.value, "year": str(signed.year)},
+                       "type": a.type, "status": st.value,
+                       "year": str(signed.year) if signed else UNDATED},
         }
 
     def period_item(self, a: Agreement, lang: str) -> dict[str, Any]:
@@ -112,14 +115,19 @@ class Parts:
                               "iso": r.date.iso() if r.date else ""} for r in a.renewals]}
 
     def partner_item(self, p: Partner, lang: str) -> dict[str, Any]:
+        """What a list shows of a partner: its name (and its names in its own languages),
+        its country, how many agreements it has."""
         return {"id": p.id, "url": self.router.url_for("partner", lang, p.id),
                 "name": self.loc(p.name, lang), "country": country_name(p.country, lang),
-                "kind": p.kind, "count": len(p.agreements)}
+                "kind": p.kind, "count": len(p.agreements),
+                "count_label": count(len(p.agreements), lang),
+                "local": [{"text": n.text, "lang": n.lang, "dir": n.dir,
+                           "language": language_name(n.lang, lang)} for n in p.name_local]}
 
     def theme_item(self, th: Theme, lang: str) -> dict[str, Any]:
         return {"id": th.id, "url": self.router.url_for("theme", lang, th.id),
                 "name": self.loc(th.name, lang), "description": self.loc(th.description, lang),
-                "count": len(th.agreements)}
+                "count": len(th.agreements), "count_label": count(len(th.agreements), lang)}
 
     def agreements(self, ids: list[str]) -> list[Agreement]:
         """The records of agreements named by id."""
@@ -157,20 +165,27 @@ class Parts:
                 "changes": [{**day(c.date), "subject": c.subject} for c in changes]}
 
     def status_view(self, a: Agreement, lang: str) -> dict[str, Any]:
-        """Label and the plain-words reason for an agreement's status."""
+        """Label and the plain-words reason for an agreement's status; a stated status
+        with all the source says of it: since when, when it was said, where, and its note."""
         st = a.status
         assert st is not None
-        until = format_date(st.until, lang)
         if st.stated:
-            detail = (t(lang, "status_stated_on", date=format_date(st.stated_on, lang))
-                      if st.stated_on else
-                      t(lang, "status_stated_source", source=self.loc(st.source, lang)))
+            detail = (dated(lang, f"status_since_{st.value}", st.since) if st.since else "")
+        elif st.until is not None:
+            detail = dated(lang, f"status_detail_{st.value}", st.until)
         else:
-            detail = t(lang, f"status_detail_{st.value}", until=until)
+            detail = t(lang, f"status_detail_{st.value}")
         by = [self.agreement_item(self.site.agreements[x], lang) for x in st.by]
         return {"value": st.value, "label": t(lang, f"status_{st.value}"), "detail": detail,
-                "by": by, "as_of": t(lang, "status_as_of",
-                                     date=format_date(PartialDate.from_date(st.as_of), lang))}
+                "by": by, "as_of": dated(lang, "status_as_of", PartialDate.from_date(st.as_of)),
+                "statement": self._statement(a, lang) if st.stated else None}
+
+    def _statement(self, a: Agreement, lang: str) -> dict[str, Any]:
+        st = a.status
+        assert st is not None
+        return {"said": dated(lang, "status_statement_on", st.stated_on) if st.stated_on
+                else t(lang, "status_statement"),
+                "source": self.loc(st.source, lang), "note": self.loc(st.note, lang)}
 
     def expense_view(self, a: Agreement, lang: str) -> dict[str, Any]:
         """The expected expense as stated, or `not stated`."""
@@ -180,6 +195,15 @@ class Parts:
         amount = (format_currency(e["amount"], e["currency"], locale=lang)
                   if "amount" in e else "")
         return {"stated": True, "amount": amount, "note": self.loc(e.get("note"), lang)}
+
+
+def signed_view(signed: PartialDate | None, lang: str) -> dict[str, str]:
+    """The date of signing as a list or a page shows it: in words and as ISO 8601 (empty
+    when no source gives it, then `signed_known` is false)."""
+    if signed is None:
+        return {"signed": t(lang, "signed_unknown"), "signed_iso": "", "signed_known": False}
+    return {"signed": format_date(signed, lang), "signed_iso": signed.iso(),
+            "signed_known": True}
 
 
 def excerpt(part: dict[str, Any] | None) -> str:

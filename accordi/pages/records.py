@@ -8,10 +8,19 @@ from ..anchors import address_of, moves
 from ..bodymarks import keep_former
 from ..charts.timeline import chronological, timeline
 from ..drafts import is_draft
-from ..i18n import Local, format_date, format_duration, format_size, month_names, strings, t
-from ..linkeddata import legislation, script_body
+from ..i18n import (
+    Local,
+    dated,
+    format_date,
+    format_duration,
+    format_size,
+    month_names,
+    strings,
+    t,
+)
+from ..linkeddata import legislation, partner_thing, script_body
 from ..records import Agreement, slug_in
-from .parts import Parts, excerpt
+from .parts import Parts, excerpt, signed_view
 from .spec import PageSpec
 
 RELATIONS = ("extends", "extended_by", "supersedes", "superseded_by")
@@ -24,7 +33,7 @@ def agreement(p: Parts, aid: str, lang: str) -> PageSpec:
     title = p.loc(a.title, lang)
     parties, party_names, partners = _parties(p, a, lang)
     description = t(lang, "meta_agreement", type=t(lang, f"type_{a.type}"),
-                    date=format_date(a.signed, lang),
+                    date=signed_view(a.signed, lang)["signed"],
                     parties=", ".join(str(party["name"]) for party in parties),
                     object=p.loc(a.object, lang))
     return p.spec(
@@ -85,10 +94,10 @@ def _parties(p: Parts, a: Agreement, lang: str
 def _dates(p: Parts, a: Agreement, lang: str) -> dict[str, Any]:
     """When it was signed, for how long, until when, and its renewals."""
     return {
-        "signed": format_date(a.signed, lang), "signed_iso": a.signed.iso(),
+        **signed_view(a.signed, lang),
         "duration": format_duration(a.duration, lang) if a.duration else "",
         "expires": format_date(a.expires, lang),
-        "end_computed": (t(lang, "end_computed", date=format_date(a.end, lang))
+        "end_computed": (dated(lang, "end_computed", a.end)
                          if a.end and not a.expires else ""),
         "renewals": [{"date": format_date(r.date, lang) or t(lang, "renewal_undated"),
                       "until": format_date(r.end, lang),
@@ -128,9 +137,8 @@ def citations(p: Parts, a: Agreement, lang: str) -> list[dict[str, Any]]:
         before, _, after = t(lg, "cite_accessed").partition("{date}")
         out.append({
             "lang": lg, "language": strings(lg)["language_name"],
-            "text": t(lg, "cite_text", owner=owner, title=title,
-                      date=format_date(a.signed, lg),
-                      url=p.router.absolute_url("agreement", lg, a.id)),
+            "text": _citation(a, lg, owner, title,
+                              p.router.absolute_url("agreement", lg, a.id)),
             "accessed_before": before, "accessed_after": after,
             "placeholder": t(lg, "cite_accessed_placeholder"),
             # The month names the site's dates use, so the script writes the date of
@@ -140,22 +148,32 @@ def citations(p: Parts, a: Agreement, lang: str) -> list[dict[str, Any]]:
     return out
 
 
+def _citation(a: Agreement, lang: str, owner: Local | None, title: Local | None,
+              url: str) -> str:
+    """Who, what, when signed (or that no source says), where."""
+    if a.signed is None:
+        return t(lang, "cite_text_undated", owner=owner, title=title, url=url)
+    return dated(lang, "cite_text", a.signed, owner=owner, title=title, url=url)
+
+
 def partner(p: Parts, pid: str, lang: str) -> PageSpec:
     """A partner: who it is, and its agreements on a timeline and in a list."""
     x = p.site.partners[pid]
     item = p.partner_item(x, lang)
     owner = p.loc(p.site.settings.owner_name, lang)
     description = t(lang, "meta_partner", owner=owner, name=item["name"],
-                    country=item["country"], count=p.count(item["count"], lang),
-                    description=p.loc(x.description, lang))
+                    country=item["country"], count=item["count_label"],
+                    description=p.loc(x.description, lang) or "").strip()
     agreements = p.agreements(x.agreements)
     return p.spec("partner", lang, x.id, "partner.html",
                   title=item["name"], description=description,
+                  structured_data=script_body(partner_thing(p.site, p.router, x, lang)),
                   feed=p.feed("partner_feed", lang, x.id),
                   feeds=[p.feed("partner_feed", lang, x.id)],
                   data=p.record_data(lang),
                   partner=item, text=p.loc(x.description, lang),
                   kind_label=t(lang, f"kind_{x.kind}"),
+                  local_label=t(lang, "name_local" if len(x.name_local) < 2 else "names_local"),
                   chart=timeline(agreements, p.ctx, lang),
                   agreements=[p.period_item(a, lang) for a in chronological(agreements)],
                   history=p.history_view([x.source.path], lang))
@@ -167,7 +185,7 @@ def theme(p: Parts, tid: str, lang: str) -> PageSpec:
     item = p.theme_item(th, lang)
     owner = p.loc(p.site.settings.owner_name, lang)
     description = t(lang, "meta_theme", owner=owner, name=item["name"],
-                    count=p.count(item["count"], lang), description=item["description"])
+                    count=item["count_label"], description=item["description"])
     return p.spec("theme", lang, th.id, "theme.html",
                   title=item["name"], description=description, theme=item,
                   feed=p.feed("theme_feed", lang, th.id),

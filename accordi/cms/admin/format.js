@@ -37,12 +37,14 @@ function parseYaml(text) {
 }
 
 // A value as the form holds it: a text given as one string becomes {it: ...}, a year given as
-// a number a string, and empty values (null, '', [], {}) are left out.
+// a number a string, one item where a list may be written a list of one, and empty values (null, '', [], {}) are left out.
 export function normal(value, shape) {
   if (value === null || value === undefined) return undefined;
   const k = shape && shape.k;
   if (k === 'text' && typeof value === 'string') value = { it: value };
   if (k === 'date' && typeof value === 'number') value = String(value);
+  // one item, or a list of them (a partner's local names): the form always holds a list
+  if (k === 'list' && shape.one && typeof value === 'object' && !Array.isArray(value)) value = [value];
   if (Array.isArray(value)) {
     const of = k === 'list' ? shape.of : undefined;
     const items = value.map(v => normal(v, of)).filter(v => v !== undefined);
