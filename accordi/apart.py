@@ -16,9 +16,17 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
+
+
+class _Failure(NamedTuple):
+    """How the work failed, as the child sends it: its exception (None when that does not
+    pickle) and the child's traceback."""
+
+    exc: BaseException | None
+    trace: str
 
 _PR_SET_PDEATHSIG = 1
 
@@ -69,15 +77,17 @@ def run(work: Callable[[], T]) -> T:
         try:
             os.close(read)
             die_with_parent(parent)
+            outcome: tuple[bool, object]  # (True, the value) or (False, a _Failure)
+            trace = ""
             try:
                 outcome = (True, work())
             except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent
-                outcome = (False, (exc, traceback.format_exc()))
+                trace = traceback.format_exc()
+                outcome = (False, _Failure(exc, trace))
             try:
                 data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 - a value or an exception that does not pickle
-                trace = "" if outcome[0] else outcome[1][1]
-                data = pickle.dumps((False, (None, trace + traceback.format_exc())))
+                data = pickle.dumps((False, _Failure(None, trace + traceback.format_exc())))
             with os.fdopen(write, "wb") as out:
                 out.write(data)
             code = 0
@@ -93,10 +103,9 @@ def run(work: Callable[[], T]) -> T:
     ok, value = pickle.loads(data)
     if ok:
         return value
-    exc, trace = value
-    if exc is None:
-        raise ChildError(trace)
-    raise exc from ChildError(trace)
+    if value.exc is None:
+        raise ChildError(value.trace)
+    raise value.exc from ChildError(value.trace)
 
 
 if __name__ == "__main__":  # pragma: no cover - run by guarded(), as a separate process

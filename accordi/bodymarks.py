@@ -82,7 +82,8 @@ class _AnchorFinder:
         lines = source.split("\n")
         for prep in md.preprocessors:
             lines = prep.run(lines)
-        root = md.parser.parseDocument(lines).getroot()
+        md.parser.parseDocument(lines)
+        root = md.parser.root  # the root of the tree parseDocument returns
         for processor in md.treeprocessors:
             replaced = processor.run(root)
             if replaced is not None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from .errors import Problem
 
 # Unicode's names for the C0 and C1 controls and DELETE (aliases: unicodedata has no name
 # for them).
@@ -112,10 +114,7 @@ def advice(chars: list[str], multiline: bool) -> list[tuple[str, str]]:
     return out
 
 
-Problem = tuple[int, str, str, str]  # line, field, message, hint (as accordi.schema's)
-
-
-def field_problems(data: Any, line_of) -> list[Problem]:
+def field_problems(data: Any, line_of: Callable[[tuple], int]) -> list[Problem]:
     """Every refused character in the text values of parsed YAML `data`; `line_of(path)`
     gives the line of a key path."""
     out: list[Problem] = []
@@ -124,7 +123,7 @@ def field_problems(data: Any, line_of) -> list[Problem]:
         multiline = bool(keys) and keys[-1] in MULTILINE
         chars = refused(text, multiline)
         if chars:
-            out += [(line_of(path), ".".join(map(str, path)), message, hint)
+            out += [Problem(line_of(path), ".".join(map(str, path)), message, hint)
                     for message, hint in advice(chars, multiline)]
     return out
 
@@ -142,7 +141,7 @@ def _texts(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
 
 def body_problems(body: str, first_line: int) -> list[tuple[int, str, str]]:
     """(line, message, hint) of every refused character of a Markdown body, by line."""
-    out = []
+    out: list[tuple[int, str, str]] = []
     if not _MULTI_LINE.search(body):
         return out
     for number, line in enumerate(body.split("\n"), first_line):

@@ -111,12 +111,15 @@ class _Anchors(Treeprocessor):
         for el in root.iter():
             attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
                 el.tag, (None, None))
-            if attr and check and (problem := check(el.get(attr, ""))):
-                self.unsafe.append((el.get(attr, ""), problem, el.tag == "img"))
+            if attr is None or check is None:
+                continue
+            value = el.get(attr, "")
+            if problem := check(value):
+                self.unsafe.append((value, problem, el.tag == "img"))
                 el.attrib.pop(attr)
-            elif attr and el.get(attr, "").startswith("/") and not el.get(attr).startswith("//"):
+            elif value.startswith("/") and not value.startswith("//"):
                 # `/it/accordi/x/` in content means this site's page, wherever it is served.
-                el.set(attr, self.base_path + el.get(attr)[1:])
+                el.set(attr, self.base_path + value[1:])
         section = None
         heading = ""
         for el in root:

@@ -45,13 +45,16 @@ class PartialDate:
         if not m:
             raise DateProblem(f"`{text}` is not a date",
                               "write YYYY-MM-DD, YYYY-MM or YYYY, as the source states it")
-        year, month, day = (int(g) if g else None for g in m.groups())
+        year_text, month_text, day_text = m.groups()
+        year = int(year_text)
+        month = int(month_text) if month_text else None
+        day = int(day_text) if day_text else None
         if year < 1000:
             raise DateProblem(f"`{text}` is not a plausible year",
                               "write the four-digit year the source states")
         if month is not None and not 1 <= month <= 12:
             raise DateProblem(f"`{text}` has no month {month}", "months run from 01 to 12")
-        if day is not None:
+        if day is not None and month is not None:  # the pattern has no day without a month
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise DateProblem(f"`{text}` is not a real date: {calendar.month_name[month]} "

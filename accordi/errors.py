@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 # Control characters an editor's file may contain: printed as escapes, so that a diagnostic
 # stays on its line and cannot send commands to the terminal that shows it.
@@ -49,6 +50,16 @@ def visible(text: str) -> str:
     """`text` with control characters written as `\\xNN` escapes."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", text)
+
+
+class Problem(NamedTuple):
+    """A mistake at a line and field of a file, found by a check of its values that does not
+    know the file: whoever read the file reports it under the file's path."""
+
+    line: int
+    field: str
+    message: str
+    hint: str
 
 
 @dataclass(frozen=True, order=True)

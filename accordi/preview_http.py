@@ -11,6 +11,7 @@ machine's own names are, so that a page of another site whose name was pointed a
 from __future__ import annotations
 
 import ipaddress
+from asyncio import Future
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,32 +86,40 @@ REFUSED = ("This preview answers only at this machine's own names (127.0.0.1, lo
            "To reach it under another name, start it with --host.\n")
 
 
+class _LoopbackOnly(web.RequestHandler):
+    """Put before a handler class: it answers 400 to a request addressed to a name other
+    than loopback, and leaves the others to that handler."""
+
+    def prepare(self) -> Any:
+        if not loopback(self.request.host_name):
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(REFUSED)
+            return None
+        return super().prepare()
+
+
 def checked(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
     """`handler`, answering 400 to a request addressed to a name other than loopback."""
-
-    class Checked(handler):
-        def prepare(self) -> Any:
-            if not loopback(self.request.host_name):
-                self.set_status(400)
-                self.set_header("Content-Type", "text/plain; charset=utf-8")
-                self.finish(REFUSED)
-                return None
-            return super().prepare()
-
-    Checked.__name__ = f"Checked{handler.__name__}"
-    return Checked
+    return type(f"Checked{handler.__name__}", (_LoopbackOnly, handler), {})
 
 
-class _Headers:
+class _Headers(httputil.HTTPConnection):
     """A connection that sends the headers it is given and no body: the answer to HEAD
     (the headers, Content-Length among them, are those of the answer to GET)."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: httputil.HTTPConnection) -> None:
         self._connection = connection
 
     def write_headers(self, start_line: Any, headers: httputil.HTTPHeaders,
-                      chunk: bytes | None = None) -> Any:
+                      chunk: bytes | None = None) -> Future[None]:
         return self._connection.write_headers(start_line, headers)
+
+    def write(self, chunk: bytes) -> Future[None]:
+        return self._connection.write(chunk)
+
+    def finish(self) -> None:
+        self._connection.finish()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._connection, name)
@@ -120,7 +129,7 @@ class Container(LiveScriptContainer):
     """livereload's WSGI container, answering HEAD with GET's headers and no body."""
 
     def __call__(self, request: httputil.HTTPServerRequest) -> None:
-        if request.method == "HEAD":
+        if request.method == "HEAD" and request.connection is not None:
             request.connection = _Headers(request.connection)
         super().__call__(request)
 
@@ -139,11 +148,11 @@ class PreviewServer(Server):
         LiveReloadHandler.live_css = live_css
         script = escape.utf8(LIVE_SCRIPT)
         guard = checked if self.check_host else (lambda handler: handler)
-        handlers = [(r"/livereload", guard(LiveReloadHandler)),
-                    (r"/forcereload", guard(ForceReloadHandler)),
-                    (r"/livereload.js", guard(LiveReloadJSHandler)),
-                    (r".*", guard(web.FallbackHandler),
-                     {"fallback": Container(self.app, script)})]
+        handlers: list[tuple[str, Any] | tuple[str, Any, dict[str, Any]]] = [
+            (r"/livereload", guard(LiveReloadHandler)),
+            (r"/forcereload", guard(ForceReloadHandler)),
+            (r"/livereload.js", guard(LiveReloadJSHandler)),
+            (r".*", guard(web.FallbackHandler), {"fallback": Container(self.app, script)})]
 
         class Transform(LiveScriptInjector):
             pass

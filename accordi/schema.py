@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, validators
@@ -15,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 
 from . import characters
 from .dates import form_problem
+from .errors import Problem
 from .yamlmarks import Marked
 
 SCHEMA_PATH = Path(__file__).with_name("content.schema.json")
@@ -36,7 +38,8 @@ def _python_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any):
+def _pattern(validator: Any, pattern: str, instance: Any,
+             _schema: Any) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not _python_pattern(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -55,7 +58,7 @@ def is_id(value: str) -> bool:
     return bool(_python_pattern(schema()["$defs"]["id"]["pattern"]).search(value))
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def _resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
     """Follow local `$ref`s so that descriptions and examples can be quoted in hints."""
     seen = 0
     while "$ref" in node and seen < 10:
@@ -91,7 +94,7 @@ def properties_of(kind: str) -> set[str]:
     return set(schema()["$defs"][kind].get("properties", {}))
 
 
-def _example(prop: dict[str, Any]) -> str:
+def _example(prop: Mapping[str, Any]) -> str:
     node = _resolve(prop)
     examples = prop.get("examples") or node.get("examples")
     if not examples:
@@ -99,7 +102,7 @@ def _example(prop: dict[str, Any]) -> str:
     return json.dumps(examples[0], ensure_ascii=False)
 
 
-def _about(prop: dict[str, Any]) -> str:
+def _about(prop: Mapping[str, Any]) -> str:
     node = _resolve(prop)
     return prop.get("description") or node.get("description") or ""
 
@@ -115,10 +118,7 @@ def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path)
 
 
-Problem = tuple[int, str, str, str]  # line, field, message, hint
-
-
-def _node_at(kind: str, path: tuple) -> tuple[dict[str, Any], bool]:
+def _node_at(kind: str, path: tuple) -> tuple[Mapping[str, Any], bool]:
     """The definition of the field at `path` in a `kind` file, and whether it is required
     (an empty definition when the path leads nowhere the schema describes)."""
     node, required = _resolve(schema()["$defs"][kind]), True
@@ -146,7 +146,126 @@ def _empty(kind: str, path: tuple, line: int) -> Problem:
     if not required:
         hint += (", or delete the empty item" if isinstance(path[-1], int)
                  else ", or remove the field if the source does not give it")
-    return (line, field, "is empty", hint)
+    return Problem(line, field, "is empty", hint)
+
+
+class _Failure(NamedTuple):
+    """One failure of the reference validator, in the terms its explanations read."""
+
+    path: tuple
+    line: int
+    keyword: str
+    value: Any  # what the schema asks under `keyword`
+    instance: Any  # the value that does not give it
+    schema: Mapping[str, Any]  # the definition holding `keyword`
+    message: str  # the validator's own words, for a keyword not explained here
+
+    @property
+    def field(self) -> str:
+        return _dotted(self.path)
+
+    def problem(self, message: str, hint: str) -> Problem:
+        return Problem(self.line, self.field, message, hint)
+
+
+def _failure(err: ValidationError, marked: Marked) -> _Failure:
+    """The failure of `err`; every error the validator yields names its keyword and the
+    definition holding it (the library's own `Unset` is only for errors made by hand)."""
+    path = tuple(err.absolute_path)
+    keyword = err.validator if isinstance(err.validator, str) else ""
+    definition = err.schema if isinstance(err.schema, Mapping) else {}
+    value: Any = err.validator_value
+    instance: Any = err.instance
+    return _Failure(path, marked.line(path), keyword, value, instance, definition, err.message)
+
+
+def _missing(f: _Failure) -> list[Problem]:
+    """`required`: each missing field, with an example of it when the schema has one."""
+    out = []
+    for name in f.value:
+        if isinstance(f.instance, dict) and name not in f.instance:
+            prop = f.schema.get("properties", {}).get(name, {})
+            hint = f"add `{name}:`"
+            if ex := _example(prop):
+                hint += f", for example `{name}: {ex}`"
+            if about := _about(prop):
+                hint += f" ({about})"
+            out.append(Problem(f.line, _dotted(f.path + (name,)), "missing required field",
+                               hint))
+    return out
+
+
+def _unknown(f: _Failure, marked: Marked) -> list[Problem]:
+    """`additionalProperties`: each unknown field at its own line, with the allowed name
+    closest to it (a misspelling) or the list of allowed ones."""
+    allowed = sorted(f.schema.get("properties", {}))
+    out = []
+    for name in f.instance:
+        if name in allowed:
+            continue
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = (f"did you mean `{close[0]}`?" if close
+                else "allowed fields: " + ", ".join(allowed))
+        out.append(Problem(marked.line(f.path + (name,)), _dotted(f.path + (name,)),
+                           "unknown field", hint))
+    return out
+
+
+def _alternative(f: _Failure) -> Problem:
+    """`oneOf` and `anyOf`: a date in another form, an empty text, a value of none of the
+    allowed forms, or an object missing one of the sets of fields it may have."""
+    if f.instance == "":
+        return f.problem("must not be empty", f.schema.get("description", ""))
+    if f.schema == schema()["$defs"]["date"]:
+        return f.problem(*form_problem(f.instance))
+    if "properties" not in f.schema:
+        about = f.schema.get("description", "")
+        ex = _example(f.schema)
+        hint = about + (f" Example: {ex}" if ex else "")
+        shown = f.instance if not isinstance(f.instance, (dict, list)) else _type_name(f.instance)
+        return f.problem(f"`{shown}` is not valid here", hint.strip())
+    if f.keyword == "anyOf":
+        options = " or ".join("`" + "` and `".join(o.get("required", [])) + "`"
+                              for o in f.value)
+        return f.problem(f"needs {options}", "add the missing field")
+    return f.problem(f.message, "")  # pragma: no cover - no definition with fields has these
+
+
+_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping",
+               "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+
+
+def _wrong_type(f: _Failure) -> tuple[str, str]:
+    wanted = f.value if isinstance(f.value, str) else " or ".join(f.value)
+    return (f"expected {_TYPE_NAMES.get(wanted, wanted)}, found {_type_name(f.instance)}",
+            "a list is written `[a, b]` or as `- item` lines; text may need quotes")
+
+
+def _out_of_range(f: _Failure) -> tuple[str, str]:
+    return f"`{f.instance}` is out of range ({f.keyword} {f.value})", "check the value"
+
+
+# (message, hint) for the keywords whose failure is one problem at the value's own line
+_WORDS: dict[str, Callable[[_Failure], tuple[str, str]]] = {
+    "enum": lambda f: (f"`{f.instance}` is not an allowed value",
+                       "use one of: " + ", ".join(map(str, f.value))),
+    "type": _wrong_type,
+    "minItems": lambda f: (f"needs at least {f.value} item(s)", "add the missing item"),
+    "maxItems": lambda f: (f"allows at most {f.value} item(s)", "remove the extra items"),
+    "uniqueItems": lambda f: ("lists the same value twice", "remove the repeated value"),
+    "minLength": lambda f: ("must not be empty", "write the value or remove the field"),
+    "minimum": _out_of_range,
+    "maximum": _out_of_range,
+    "maxLength": lambda f: (f"is longer than {f.value} characters", "shorten it"),
+}
+
+
+def _pattern(f: _Failure, declared: dict[str, Any]) -> Problem:
+    """A value not in the form its field asks: the form's description, and the field's own
+    example (a party's, not that of the shared id it is written as)."""
+    about = f.schema.get("description", "") or f"it must match {f.value}"
+    ex = _example(declared) if declared.get("examples") else ""
+    return f.problem(f"`{f.instance}` is not valid here", about + (f" Example: {ex}" if ex else ""))
 
 
 def _declared(kind: str, schema_path: Any) -> dict[str, Any]:
@@ -165,81 +284,25 @@ def _declared(kind: str, schema_path: Any) -> dict[str, Any]:
 
 
 def _explain(err: ValidationError, marked: Marked, kind: str) -> list[Problem]:
-    path = tuple(err.absolute_path)
-    line = marked.line(path)
-    field = _dotted(path)
-    kw, value, inst, sch = err.validator, err.validator_value, err.instance, err.schema
-    if inst is None and kw not in ("required", "additionalProperties"):
-        return [_empty(kind, path, line)]
-    if kw in ("oneOf", "anyOf") and inst != "" and sch == schema()["$defs"]["date"]:
-        return [(line, field, *form_problem(inst))]
-    declared = _declared(kind, err.schema_path)
-    if kw == "required":
-        out = []
-        for name in value:
-            if isinstance(inst, dict) and name not in inst:
-                prop = sch.get("properties", {}).get(name, {})
-                hint = f"add `{name}:`"
-                if ex := _example(prop):
-                    hint += f", for example `{name}: {ex}`"
-                if about := _about(prop):
-                    hint += f" ({about})"
-                out.append((line, _dotted(path + (name,)), "missing required field", hint))
-        return out
-    if kw == "additionalProperties":
-        allowed = sorted(sch.get("properties", {}))
-        out = []
-        for name in inst:
-            if name in allowed:
-                continue
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hint = (f"did you mean `{close[0]}`?" if close
-                    else "allowed fields: " + ", ".join(allowed))
-            out.append((marked.line(path + (name,)), _dotted(path + (name,)),
-                        "unknown field", hint))
-        return out
-    if kw == "enum":
-        return [(line, field, f"`{inst}` is not an allowed value",
-                 "use one of: " + ", ".join(map(str, value)))]
-    if kw == "pattern":
-        about = sch.get("description", "")
-        ex = _example(declared) if declared.get("examples") else ""
-        return [(line, field, f"`{inst}` is not valid here",
-                 (about or f"it must match {value}") + (f" Example: {ex}" if ex else ""))]
-    if kw in ("oneOf", "anyOf") and inst == "":
-        return [(line, field, "must not be empty", sch.get("description", ""))]
-    if kw in ("oneOf", "anyOf") and "properties" not in sch:
-        about = sch.get("description", "")
-        ex = _example(sch)
-        hint = about + (f" Example: {ex}" if ex else "")
-        shown = inst if not isinstance(inst, (dict, list)) else _type_name(inst)
-        return [(line, field, f"`{shown}` is not valid here", hint.strip())]
-    if kw == "anyOf":
-        options = " or ".join("`" + "` and `".join(o.get("required", [])) + "`" for o in value)
-        return [(line, field, f"needs {options}", "add the missing field")]
-    if kw == "type":
-        wanted = value if isinstance(value, str) else " or ".join(value)
-        names = {"string": "text", "array": "a list", "object": "a mapping",
-                 "number": "a number", "integer": "a whole number", "boolean": "true or false"}
-        return [(line, field, f"expected {names.get(wanted, wanted)}, found {_type_name(inst)}",
-                 "a list is written `[a, b]` or as `- item` lines; text may need quotes")]
-    if kw == "minItems":
-        return [(line, field, f"needs at least {value} item(s)", "add the missing item")]
-    if kw == "maxItems":
-        return [(line, field, f"allows at most {value} item(s)", "remove the extra items")]
-    if kw == "uniqueItems":
-        return [(line, field, "lists the same value twice", "remove the repeated value")]
-    if kw == "minLength":
-        return [(line, field, "must not be empty", "write the value or remove the field")]
-    if kw in ("minimum", "maximum"):
-        return [(line, field, f"`{inst}` is out of range ({kw} {value})", "check the value")]
-    if kw == "maxLength":
-        return [(line, field, f"is longer than {value} characters", "shorten it")]
-    return [(line, field, err.message, "")]  # pragma: no cover - keywords we do not use
+    f = _failure(err, marked)
+    if f.instance is None and f.keyword not in ("required", "additionalProperties"):
+        return [_empty(kind, f.path, f.line)]
+    if f.keyword == "required":
+        return _missing(f)
+    if f.keyword == "additionalProperties":
+        return _unknown(f, marked)
+    if f.keyword in ("oneOf", "anyOf"):
+        return [_alternative(f)]
+    if f.keyword == "pattern":
+        return [_pattern(f, _declared(kind, err.schema_path))]
+    words = _WORDS.get(f.keyword)
+    if words is None:  # pragma: no cover - keywords we do not use
+        return [f.problem(f.message, "")]
+    return [f.problem(*words(f))]
 
 
 @cache
-def _fast(kind: str):
+def _fast(kind: str) -> Callable[[Any], Any]:
     """The same definition compiled to Python: the quick yes for the common valid file."""
     root = schema()
     return fastjsonschema.compile({"$defs": root["$defs"], "$ref": f"#/$defs/{kind}"})
@@ -259,8 +322,8 @@ def validate(kind: str, marked: Marked) -> list[Problem]:
         return sorted(set(refused))
     except fastjsonschema.JsonSchemaException:
         pass
-    fields = {p[1] for p in refused}
+    fields = {p.field for p in refused}
     problems: list[Problem] = list(refused)
     for err in _validator(kind).iter_errors(marked.data):
-        problems.extend(p for p in _explain(err, marked, kind) if p[1] not in fields)
+        problems.extend(p for p in _explain(err, marked, kind) if p.field not in fields)
     return sorted(set(problems))

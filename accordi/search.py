@@ -81,7 +81,7 @@ def plan(pages: dict[str, str], size: int | None = None) -> list[Shard]:
     buckets: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(pages):
         buckets[zlib.crc32(path.encode("utf-8")) % count].append(path)
-    shards = []
+    shards: list[Shard] = []
     for members in filter(None, buckets):  # Pagefind cannot index nothing
         n = len(shards)
         digest = sha1(repr((version(), count, n, [(p, pages[p]) for p in members])).encode(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,8 +18,8 @@ from . import frontmatter, schema
 from .bodychecks import body_problems
 from .bodymarks import NONE as NO_MARKS
 from .bodymarks import BodyMarks, level_problems, marks_of
-from .errors import ErrorCollector
-from .yamlmarks import Marked, load
+from .errors import ErrorCollector, Problem
+from .yamlmarks import Marked, YamlProblem, load
 
 ARTICLED = ("agreement", "agreementTranslation")  # kinds of files whose texts have articles
 TODO = re.compile(r"\bTODO\b[:\s]*(.*)")
@@ -120,12 +121,10 @@ def _read(path: Path, errors: ErrorCollector) -> str | None:
     return None
 
 
-def _report(errors: ErrorCollector, path: Path, problems: list) -> None:
+def _report(errors: ErrorCollector, path: Path,
+            problems: Sequence[Problem | YamlProblem]) -> None:
     for p in problems:
-        if isinstance(p, tuple):
-            errors.add(path, *p)
-        else:
-            errors.add(path, p.line, p.field, p.message, p.hint)
+        errors.add(path, p.line, p.field, p.message, p.hint)
 
 
 def load_yaml(path: Path, kind: str, errors: ErrorCollector) -> Source | None:
@@ -184,12 +183,12 @@ def load_markdown(path: Path, kind: str, errors: ErrorCollector,
         del marked.data[key]
     invalid = schema.validate(kind, marked)
     _report(errors, path, invalid)
-    problems = body_problems(body, body_line)
+    in_body = body_problems(body, body_line)
     if kind in ARTICLED:
-        problems += level_problems(body, body_line)
-    for line, message, hint in problems:
+        in_body += level_problems(body, body_line)
+    for line, message, hint in in_body:
         errors.add(path, line, "body", message, hint)
     if invalid or misplaced:
         return None
-    marks = marks_of(body, body_line) if kind in ARTICLED and not problems else NO_MARKS
+    marks = marks_of(body, body_line) if kind in ARTICLED and not in_body else NO_MARKS
     return source(path, marked, body, body_line, marks, todos_of(text))

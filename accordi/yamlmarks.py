@@ -20,8 +20,14 @@ class _Loader(yaml.SafeLoader):
     """Safe loader without implicit timestamps (dates stay strings)."""
 
 
-# libyaml's parser composes the same nodes, with the same marks, twenty times faster.
-_Composer = type("_Composer", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+# libyaml's parser composes the same nodes, with the same marks, much faster (the figure is
+# in docs/performance.md); PyYAML built without it parses in Python.
+_Composer: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = _Loader
+if yaml.__with_libyaml__:
+    class _LibyamlComposer(yaml.CSafeLoader):
+        """libyaml's safe loader without implicit timestamps."""
+
+    _Composer = _LibyamlComposer
 
 for _cls in (_Loader, _Composer):
     _cls.yaml_implicit_resolvers = {
@@ -76,79 +82,105 @@ def _tab(text: str, line: int, column: int) -> int | None:
     return here.index("\t") + 1 if "\t" in here[:column + 1] else None
 
 
+class _Values:
+    """Plain values built from composed nodes, with the line of every key path; a key that
+    cannot be one is noted as a problem and skipped, so that one run reports them all."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.marks: dict[Path_, int] = {}
+        self.problems: list[YamlProblem] = []
+        self.seen: set[int] = set()
+        self.constructor = _Loader("")
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def build(self, n: yaml.Node, path: Path_) -> Any:
+        here = self.marks.get(path, self.line(n))
+        self.marks[path] = self.line(n)
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
+            # An alias (`*name`) is the very node its anchor marked: expanding it again and
+            # again lets a few lines grow into billions of values, or loop for ever.
+            if id(n) in self.seen:
+                raise _Alias(here)
+            self.seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                key = self.key(key_node, path, out)
+                if key is None:
+                    continue
+                sub = path + (key,)
+                self.marks[sub] = self.line(key_node)
+                out[key] = self.build(value_node, sub)
+                self.marks[sub] = self.line(key_node)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(n.value)]
+        return self.constructor.construct_object(n, deep=True)
+
+    def key(self, node: yaml.Node, path: Path_, out: dict[Any, Any]) -> str | None:
+        """The key `node` writes in the mapping at `path` (`out`, as built so far); None,
+        with the problem noted, for a key that is not text or is set twice."""
+        if node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges grow the same way
+            raise _Alias(self.line(node))
+        key = self.constructor.construct_object(node, deep=True)
+        if not isinstance(key, (str, int)):
+            self.problems.append(YamlProblem(self.line(node), ".".join(map(str, path)),
+                                             "a key must be plain text",
+                                             "write keys as `name: value`"))
+            return None
+        key = str(key)
+        sub = path + (key,)
+        if key in out:
+            self.problems.append(YamlProblem(
+                self.line(node), ".".join(map(str, sub)),
+                f"`{key}` is set twice (first on line {self.marks[sub]})",
+                "keep one of the two values"))
+            return None
+        return key
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlProblem:
+    """What the parser stumbled on, at its line: a tab, or the syntax in general."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else first_line  # marks count lines from 0
+    if mark and (tab := _tab(text, mark.line, mark.column)):
+        return YamlProblem(line, "", f"a TAB character at column {tab}: YAML "
+                           "indents with spaces only",
+                           "replace the tab with spaces, lined up with the lines above")
+    problem = (exc.problem or "invalid YAML").strip()
+    return YamlProblem(line, "", f"YAML syntax error: {problem}",
+                       "check the indentation, and put text that contains `: `, "
+                       "`#` or starts with `[`, `{`, `*` or `&` in quotes")
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str,
+                       first_line: int) -> YamlProblem:
+    line = text.count("\n", 0, max(exc.position, 0)) + first_line
+    return YamlProblem(line, "", f"the character U+{exc.character:04X} is not allowed "
+                       "in YAML", "remove it: it is probably a stray control "
+                       "character pasted with the text")
+
+
 def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProblem]]:
     """Parse `text`; line numbers are shifted so that the text's line 1 is `first_line`."""
-    offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
-        if mark and (tab := _tab(text, mark.line, mark.column)):
-            return None, [YamlProblem(line, "", f"a TAB character at column {tab}: YAML "
-                                      "indents with spaces only",
-                                      "replace the tab with spaces, lined up with the lines "
-                                      "above")]
-        problem = (exc.problem or "invalid YAML").strip()
-        return None, [YamlProblem(line, "", f"YAML syntax error: {problem}",
-                                  "check the indentation, and put text that contains `: `, "
-                                  "`#` or starts with `[`, `{`, `*` or `&` in quotes")]
+        return None, [_syntax_problem(exc, text, first_line)]
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + first_line
-        return None, [YamlProblem(line, "", f"the character U+{exc.character:04X} is not allowed "
-                                  "in YAML", "remove it: it is probably a stray control "
-                                  "character pasted with the text")]
+        return None, [_character_problem(exc, text, first_line)]
     except yaml.YAMLError as exc:
         return None, [YamlProblem(first_line, "", f"YAML error: {exc}", "save the file as UTF-8")]
     except RecursionError:
         return None, [_too_deep(first_line)]
-    marks: dict[Path_, int] = {}
-    problems: list[YamlProblem] = []
-    constructor = _Loader("")
     if node is None:
         return Marked({}, {(): first_line}), []
-
-    seen: set[int] = set()
-
-    def build(n: yaml.Node, path: Path_) -> Any:
-        here = marks.get(path, n.start_mark.line + 1 + offset)
-        marks[path] = n.start_mark.line + 1 + offset
-        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)):
-            # An alias (`*name`) is the very node its anchor marked: expanding it again and
-            # again lets a few lines grow into billions of values, or loop for ever.
-            if id(n) in seen:
-                raise _Alias(here)
-            seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in n.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges grow the same way
-                    raise _Alias(key_node.start_mark.line + 1 + offset)
-                key = constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, (str, int)):
-                    problems.append(YamlProblem(key_node.start_mark.line + 1 + offset,
-                                                ".".join(map(str, path)),
-                                                "a key must be plain text",
-                                                "write keys as `name: value`"))
-                    continue
-                key = str(key)
-                sub = path + (key,)
-                if key in out:
-                    problems.append(YamlProblem(
-                        key_node.start_mark.line + 1 + offset, ".".join(map(str, sub)),
-                        f"`{key}` is set twice (first on line {marks[sub]})",
-                        "keep one of the two values"))
-                    continue
-                marks[sub] = key_node.start_mark.line + 1 + offset
-                out[key] = build(value_node, sub)
-                marks[sub] = key_node.start_mark.line + 1 + offset
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            return [build(item, path + (i,)) for i, item in enumerate(n.value)]
-        return constructor.construct_object(n, deep=True)
-
+    values = _Values(first_line - 1)
     try:
-        data = build(node, ())
+        data = values.build(node, ())
     except _Alias as alias:
         return None, [YamlProblem(alias.line, "", "anchors and aliases (`&name`, `*name`, "
                                   "`<<:`) are not supported",
@@ -157,7 +189,7 @@ def load(text: str, first_line: int = 1) -> tuple[Marked | None, list[YamlProble
         return None, [_too_deep(first_line)]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
-        line = (mark.line + 1 + offset) if mark else first_line
+        line = mark.line + first_line if mark else first_line
         return None, [YamlProblem(line, "", f"YAML error: {exc.problem}",
                                   "remove the YAML tag or anchor that is not supported")]
-    return Marked(data, marks), problems
+    return Marked(data, values.marks), values.problems

@@ -265,16 +265,16 @@ def _signatories(structure: Structure, parties: list[Party], known: Known
     """Signatories with their roles and parties, from the paragraphs naming the parties,
     else from the signatures; and a note for each."""
     found: list[tuple[str, str, Party | None, str]] = []  # name, role, party, where
-    for party, para in zip(parties, structure.parties, strict=False):
+    for named, para in zip(parties, structure.parties, strict=False):
         if m := REPRESENTED.search(para.text):
-            found.append((m["name"], (m["role"] or "").strip(), party, para.where))
+            found.append((m["name"], (m["role"] or "").strip(), named, para.where))
     if not found:
         for s in structure.signatures:
-            party = Party(*party_name(s.party), s.where) if s.party else None
-            if party:
-                match_party(party, known)
+            signing = Party(*party_name(s.party), s.where) if s.party else None
+            if signing:
+                match_party(signing, known)
             if s.name:
-                found.append((s.name, s.role, party, s.where))
+                found.append((s.name, s.role, signing, s.where))
     out, notes = [], []
     for name, role, party, where in found:
         if party is None or party.match is None:

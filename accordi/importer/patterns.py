@@ -48,7 +48,7 @@ KIND = re.compile(r"\b(?:protocoll[oi]|memorandum|accord[oi]|agreement|dichiaraz
 def is_article(text: str) -> bool:
     """A line that heads an article: `Art. 3`, `ARTICOLO 3 - DURATA`, `Articolo 3 (Durata)`."""
     m = ARTICLE.match(text)
-    return bool(m) and len(m["title"]) <= 90 and not m["title"].endswith((";", ","))
+    return m is not None and len(m["title"]) <= 90 and not m["title"].endswith((";", ","))
 
 
 def is_marker(text: str) -> bool:

@@ -121,9 +121,9 @@ def recognise(paras: list[Paragraph]) -> Structure:
     for k, i in enumerate(starts):
         out.articles.append(_article(paras[i], paras[i + 1:(starts + [end])[k + 1]]))
         article = out.articles[-1]
-        first = article.blocks[0] if article.blocks else None
-        if not article.title and isinstance(first, Paragraph) and _is_title(first.text):
-            article.title = first.text  # the title on a line of its own
+        block = article.blocks[0] if article.blocks else None
+        if not article.title and isinstance(block, Paragraph) and _is_title(block.text):
+            article.title = block.text  # the title on a line of its own
             article.blocks.pop(0)
     if not starts:
         out.loose = _blocks(paras[opening_end:end])

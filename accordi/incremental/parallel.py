@@ -17,7 +17,7 @@ import select
 import struct
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import apart
 from ..errors import ContentFailure
@@ -43,7 +43,8 @@ def _send(fd: int, value: object) -> None:
         view = view[os.write(fd, view):]
 
 
-def _receive(fd: int) -> object:
+def _receive(fd: int) -> Any:
+    """What the other end sent (whatever it pickled)."""
     def exactly(n: int) -> bytes:
         parts, left = [], n
         while left:
@@ -64,7 +65,7 @@ def _serve(work: Callable[[T], R], chunks: Sequence[T], tasks: int, results: int
     try:
         while (i := _receive(tasks)) is not None:
             try:
-                _send(results, (True, work(chunks[i])))  # type: ignore[index]
+                _send(results, (True, work(chunks[i])))
             except ContentFailure as failure:  # an editor's mistake (a template's), told
                 _send(results, (False, failure))
             except BaseException:  # noqa: BLE001 - every failure goes to the parent
@@ -119,7 +120,7 @@ def _share(started: list[tuple[int, int, int]], count: int) -> Iterator[R]:
         ready, _, _ = select.select(list(busy), [], [])
         for result_r in ready:
             try:
-                ok, value = _receive(result_r)  # type: ignore[misc]
+                ok, value = _receive(result_r)
             except EOFError:
                 raise WorkerError("a worker process ended before its work was done") from None
             if not ok:
@@ -131,4 +132,4 @@ def _share(started: list[tuple[int, int, int]], count: int) -> Iterator[R]:
             _send(busy[result_r], task)
             if task is None:  # that worker ends: its pipe has nothing more to say
                 del busy[result_r]
-            yield value  # type: ignore[misc]
+            yield value
