@@ -95,8 +95,8 @@ def country_name(code: str, lang: str) -> str:
 def format_duration(duration: Duration, lang: str) -> str:
     """`P2Y` -> `2 anni` / `2 years`; compound durations joined by commas.
 
-    Kept per duration: Babel takes about 0.07 ms a call, and a site of
-    thousands of agreements has few distinct durations."""
+    Kept per duration: a Babel call is slow beside a lookup (docs/performance.md), and a
+    site of thousands of agreements has few distinct durations."""
     parts = []
     for n, unit in ((duration.years, "duration-year"), (duration.months, "duration-month"),
                     (duration.days, "duration-day")):

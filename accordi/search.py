@@ -7,16 +7,16 @@ itself: no server, no third party.
 
 A large site is indexed in shards of about `SHARD_PAGES` record pages, each a bundle of its
 own that the search page merges (Pagefind's `mergeIndex`): Pagefind holds a whole bundle in
-memory (about 0.16 MB a page) and its time grows faster than its size, and an edit
+memory and its time grows faster than its size, and an edit
 re-indexes only the shards whose pages changed. A page's shard follows from its path alone,
 so it stays put as the site grows until the number of shards changes. A site of up to
 `SHARD_PAGES` record pages is one bundle.
 
 Pagefind writes a bundle from many threads at once, a file per page; on a disk file system
-those threads queue on the folder's lock, and creating the files took about two thirds as
-much CPU as indexing them (3.0 s of system time beside 4.3 s of user time for 2,160 pages).
-So a bundle is written into memory (`SCRATCH`, when the system has room there) and then
-moved into the site by one thread: 0.7 s of system time, and a tenth of a second to move.
+those threads queue on the folder's lock, and creating the files costs a large share of the
+CPU that indexing them does. So a bundle is written into memory (`SCRATCH`, when the system
+has room there) and then moved into the site by one thread. The figures behind both choices,
+and their dates, are in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from pagefind.service import get_executable
 from . import apart
 from .routes import SEARCH_BUNDLE
 
-SHARD_PAGES = 1800  # two shards indexed at once, one a core, take about 600 MB
+SHARD_PAGES = 1800  # two shards indexed at once, one a core, fit a small CI machine's memory
 SHARD_LIST = f"{SEARCH_BUNDLE}/shards.json"  # the other shards, for the search page to merge
 ENTRY = "pagefind-entry.json"
 SCRATCH = Path("/dev/shm")  # memory-backed on Linux: where bundles are written first

@@ -118,12 +118,12 @@ class Live:
 class IdleCollector:
     """The live server's full garbage collections, made between edits instead of during them.
 
-    A large site keeps over a million objects in memory, so a full collection takes about a
-    second, and a rebuild allocates enough to set one off in most edits: the editor would
-    wait for it. While `deferred`, the young generations are collected as usual (what a
-    rebuild throws away is mostly young), and the full collection runs once no edit came
-    for `idle` seconds, or after `every` rebuilds at the latest, so memory stays bounded
-    while edits keep coming.
+    A large site keeps over a million objects in memory, so a full collection is slow beside
+    an edit's rebuild (docs/performance.md), and a rebuild allocates enough to set one off in
+    most edits: the editor would wait for it. While `deferred`, the young generations are
+    collected as usual (what a rebuild throws away is mostly young), and the full collection
+    runs once no edit came for `idle` seconds, or after `every` rebuilds at the latest, so
+    memory stays bounded while edits keep coming.
     """
 
     def __init__(self, idle: float = 2.0, every: int = 5) -> None:

@@ -1,7 +1,8 @@
 """The site after an edit that changes records on their own, without loading it again.
 
-Loading 10,000 agreements (checking each against the others, linking, ordering) takes a
-second; an editor's edit usually changes one record's own fields: a text, a title, a note.
+Loading 10,000 agreements (checking each against the others, linking, ordering) takes
+longer than the whole edit may (docs/performance.md); an editor's edit usually changes one
+record's own fields: a text, a title, a note.
 When every edited file is a record's and none of what other records follow from it
 changed (`model.links`: ids, relations, dates, former ids), the last site with those
 records made again from their files is the site a full load would give. Otherwise, or when
