@@ -65,7 +65,7 @@ def test_a_published_record_may_not_name_a_draft(tmp_path):
     with pytest.raises(ContentFailure) as failure:
         build_once(Paths(content=content, output=tmp_path / "out"), AS_OF)
     report = failure.value.collector.report()
-    assert "lisbona-2026.it.md" in report and "field `supersedes.0`" in report
+    assert "lisbona-2026.it.md" in report and "field `supersedes`, 1st item" in report
     assert "`lisbona-2024` is a draft, which the published site leaves out" in report
     preview = LiveBuilder(Paths(content=content, output=tmp_path / "pre"), AS_OF, drafts=True)
     assert preview.update().ok  # the preview shows both
