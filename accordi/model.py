@@ -139,7 +139,7 @@ class Builder:
         lang = self.settings.source_lang
         for src in self.raw.agreements:
             d = src.data
-            stem = LANG_FILE.match(src.path.name)["stem"]
+            stem = _stem(src)
             if d["id"] != stem:
                 self.mismatch(src, "agreement", self.raw.agreements, hints.agreement_stem,
                               f"rename the file to {d['id']}.{lang}.md or fix the id")
@@ -198,7 +198,7 @@ class Builder:
                                     "languages", "name the file <id>.en.md")
                 continue
             for src in twins:
-                stem = LANG_FILE.match(src.path.name)["stem"]
+                stem = _stem(src)
                 a = by_file.get((os.path.dirname(src.path), stem))
                 if a is None:
                     source_name = f"{stem}.{self.settings.source_lang}.md"
@@ -315,6 +315,14 @@ def status_of(a: Agreement, agreements: dict[str, Agreement], settings: Settings
     """The status of `a` on the reference day, given the agreements that follow it."""
     successors = [(x, agreements[x].signed) for x in a.extended_by + a.superseded_by]
     return derive(a.signed, a.end, a.renewals, a.stated, successors, settings.as_of)
+
+
+def _stem(src: Source) -> str:
+    """The id in a record's file name, `<id>.<lang>.md`: the reader keeps only the files so
+    named, so the name always matches."""
+    m = LANG_FILE.match(src.path.name)
+    assert m is not None, src.path
+    return m["stem"]
 
 
 def _known(where: str, known: dict, wrong: str) -> str:
