@@ -78,9 +78,10 @@ tools/cms/node_modules/.installed: tools/cms/package.json tools/cms/package-lock
 	cd tools/cms && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## test: install everything the tests need, then run every test and the linter
+## test: install everything the tests need, then run the linter, the type checker and every test
 test: $(VENV)/.dev system-deps tools cms
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(PY) -m pytest
 
 ## audit: Lighthouse on key pages of both languages (scores in test-artifacts/lighthouse/)

@@ -46,11 +46,33 @@ def _base_url(value: str) -> str:
 
 def parser(home: Path | None = None) -> argparse.ArgumentParser:
     """The command line; `home` is the site folder options default to (the current one)."""
-    home = home or Path.cwd()
+    site, common = _shared(home or Path.cwd())
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    _build_arguments(sub.add_parser("build", parents=[common],
+                                    help="build the site into output/"))
+    c = sub.add_parser("check", parents=[common], help="validate content without writing")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _serve_arguments(sub.add_parser("serve", parents=[common], help="live preview with reload"))
+    n = sub.add_parser("new", parents=[common], help="create a blank record, ready to fill in")
+    n.add_argument("kind", choices=["agreement", "partner", "theme"])
+    n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
+    _import_arguments(sub.add_parser("import", parents=[common],
+                                     help="turn a signed document into a draft record"))
+    w = sub.add_parser("schema", parents=[site], help="write the JSON Schemas of content files")
+    w.add_argument("--write", type=Path, default=None,
+                   help="folder to write them into (default: schema/ in the site folder)")
+    starter.arguments(sub.add_parser(
+        "init", help="create a new site folder, ready to build",
+        description=starter.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
+    return p
+
+
+def _shared(home: Path) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options of every command on a site (`--site`), and those of the commands that
+    read its content too (`--content`, `--as-of`), as parents of their parsers."""
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("--site", type=Path, default=home,
                       help="site folder, whose templates/, assets/ and messages/ replace the "
@@ -60,7 +82,10 @@ def parser(home: Path | None = None) -> argparse.ArgumentParser:
                         help="content folder (default: content/ in the site folder)")
     common.add_argument("--as-of", type=_date, default=None,
                         help="reference day for statuses (default: SOURCE_DATE_EPOCH or today)")
-    b = sub.add_parser("build", parents=[common], help="build the site into output/")
+    return site, common
+
+
+def _build_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("--base-url", type=_base_url, default=None,
                    help="public URL of the site, may include a sub-path")
     b.add_argument("--output", type=Path, default=None,
@@ -74,9 +99,9 @@ def parser(home: Path | None = None) -> argparse.ArgumentParser:
                    help="build everything in one process, reusing nothing (slower; the same "
                         "bytes)")
     b.add_argument("--verbose", action="store_true", help="print each step and its time")
-    c = sub.add_parser("check", parents=[common], help="validate content without writing")
-    c.add_argument("--strict", action="store_true", help="fail on warnings too")
-    s = sub.add_parser("serve", parents=[common], help="live preview with reload")
+
+
+def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--host", default=None,
                    help="interface to listen on (default: 127.0.0.1, this machine only, "
                         "answering only its own names: localhost, 127.0.0.1); given, "
@@ -87,24 +112,15 @@ def parser(home: Path | None = None) -> argparse.ArgumentParser:
                    "output/)")
     s.add_argument("--cache", type=Path, default=None,
                    help="persistent build cache (default: .cache/build/ in the site folder)")
-    n = sub.add_parser("new", parents=[common], help="create a blank record, ready to fill in")
-    n.add_argument("kind", choices=["agreement", "partner", "theme"])
-    n.add_argument("id", help="permanent id: lowercase letters, digits, hyphens")
-    i = sub.add_parser("import", parents=[common],
-                       help="turn a signed document into a draft record")
+
+
+def _import_arguments(i: argparse.ArgumentParser) -> None:
     i.add_argument("file", type=Path, help="the signed document: .pdf, .docx, .odt, .txt, .md")
     i.add_argument("--id", default=None, help="the record's id (default: proposed from the "
                    "partner and the year)")
     i.add_argument("--lang", choices=["it", "en"], default="it",
                    help="the document's language (default: it); en imports the English "
                    "text of a draft as its translation")
-    w = sub.add_parser("schema", parents=[site], help="write the JSON Schemas of content files")
-    w.add_argument("--write", type=Path, default=None,
-                   help="folder to write them into (default: schema/ in the site folder)")
-    starter.arguments(sub.add_parser(
-        "init", help="create a new site folder, ready to build",
-        description=starter.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
-    return p
 
 
 def _defaults(args: argparse.Namespace) -> None:

@@ -107,7 +107,14 @@ class _Anchors(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         self.reset()
-        # The body's own links and pictures, before the links to paragraphs join them.
+        self._own_links(root)  # before the links to paragraphs join them
+        self._sections(root)
+        if self.shift:
+            self._shift_headings(root)
+
+    def _own_links(self, root: ET.Element) -> None:
+        """The body's own links and pictures: an unsafe one loses its address (and is
+        reported), a site-absolute one is served under the site's base path."""
         for el in root.iter():
             attr, check = {"a": ("href", link_problem), "img": ("src", embed_problem)}.get(
                 el.tag, (None, None))
@@ -120,6 +127,10 @@ class _Anchors(Treeprocessor):
             elif value.startswith("/") and not value.startswith("//"):
                 # `/it/accordi/x/` in content means this site's page, wherever it is served.
                 el.set(attr, self.base_path + value[1:])
+
+    def _sections(self, root: ET.Element) -> None:
+        """Each `##` heading opens a section its id names; the lists under it are numbered
+        within it (`art-1-3`), so a citation can point at a paragraph."""
         section = None
         heading = ""
         for el in root:
@@ -133,10 +144,13 @@ class _Anchors(Treeprocessor):
                 self._link(el, section, heading)
             elif el.tag in ("ol", "ul") and section:
                 self._number(el, section, heading)
-        if self.shift:
-            for el in root.iter():
-                if el.tag in ("h1", "h2", "h3", "h4", "h5"):
-                    el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
+
+    def _shift_headings(self, root: ET.Element) -> None:
+        """Headings one level deeper per `shift`: a body shown under the page's own headings
+        must not outrank them (none deeper than `h6`)."""
+        for el in root.iter():
+            if el.tag in ("h1", "h2", "h3", "h4", "h5"):
+                el.tag = f"h{min(int(el.tag[1]) + self.shift, 6)}"
 
     def _link(self, el: ET.Element, anchor: str, heading: str, paragraph: int | None = None,
               point: str | None = None) -> None:

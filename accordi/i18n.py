@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from babel import Locale
@@ -45,8 +46,11 @@ def languages() -> tuple[str, ...]:
 
 
 @cache
-def package_strings(lang: str) -> dict:
-    """The package's own interface strings for `lang`."""
+def package_strings(lang: str) -> dict[str, Any]:
+    """The package's own interface strings for `lang`.
+
+    Most are texts; a few are tables of them (`date_phrases`, `data_columns`, ...) or lists
+    (`catalogue_keywords`), hence `Any`."""
     return yaml.load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
 
 
@@ -59,14 +63,14 @@ def use_messages(overrides: dict[str, dict[str, str]]) -> None:
 
 
 @cache
-def strings(lang: str) -> dict[str, str]:
+def strings(lang: str) -> dict[str, Any]:
     """Interface strings for `lang`: the package's, with the site's own wording on top."""
     return {**package_strings(lang), **_SITE_MESSAGES.get(lang, {})}
 
 
 def t(lang: str, key: str, **values: object) -> str:
     """One interface string, with `{placeholders}` filled."""
-    text = strings(lang)[key]
+    text: str = strings(lang)[key]
     return text.format(**values) if values else text
 
 
@@ -77,6 +81,14 @@ def localize(text: dict[str, str] | None, lang: str, source: str = "it") -> Loca
     if lang in text:
         return Local(text[lang], lang)
     return Local(text[source], source)
+
+
+def localize_required(text: dict[str, str], lang: str, source: str = "it") -> Local:
+    """`localize` for a text the schema requires (a title, a name, the owner's): there is
+    always one to show."""
+    found = localize(text, lang, source)
+    assert found is not None, text
+    return found
 
 
 @cache

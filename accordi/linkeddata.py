@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .i18n import Local, localize, t
+from .i18n import Local, localize, localize_required, t
 from .records import Agreement, Partner, Site
 from .routes import Router
 
@@ -31,10 +31,10 @@ def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str
     source = s.source_lang
     # The language of the record as shown: the page's when translated, else the source's.
     shown = lang if lang == source or lang in a.translations else source
-    title = localize(a.title, shown, source)
-    obj = localize(a.object, shown, source)
+    title = localize_required(a.title, shown, source)
+    obj = localize_required(a.object, shown, source)
     url = router.absolute_url("agreement", lang, a.id)
-    owner = localize(s.owner_name, lang, source)
+    owner = localize_required(s.owner_name, lang, source)
     record: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "Legislation",
@@ -49,10 +49,11 @@ def legislation(site: Site, router: Router, a: Agreement, lang: str) -> dict[str
         # No date rather than a made-up one.
         **({"legislationDate": a.signed.iso()} if a.signed is not None else {}),
         "license": s.licence["url"],
-        "isPartOf": {"@type": "WebSite", "name": localize(s.title, lang, source).text,
+        "isPartOf": {"@type": "WebSite", "name": localize_required(s.title, lang, source).text,
                      "url": s.base_url},
         "publisher": {"@type": "GovernmentOrganization", "name": owner.text},
-        "about": [{"@type": "Thing", "name": localize(site.themes[th].name, lang, source).text,
+        "about": [{"@type": "Thing",
+                   "name": localize_required(site.themes[th].name, lang, source).text,
                    "url": router.absolute_url("theme", lang, th)} for th in a.themes],
         "encoding": {"@type": "MediaObject", "encodingFormat": "application/json",
                      "contentUrl": router.file_absolute("agreement_data", a.id)},
@@ -80,7 +81,7 @@ def partner_thing(site: Site, router: Router, p: Partner, lang: str) -> dict[str
     """The schema.org record of a partner as its page shows it in `lang`: its names in
     its own languages are `alternateName`, each tagged with its language."""
     source = site.settings.source_lang
-    name = localize(p.name, lang, source)
+    name = localize_required(p.name, lang, source)
     url = router.absolute_url("partner", lang, p.id)
     record: dict[str, Any] = {
         "@context": SCHEMA_ORG, "@type": PARTNER_TYPES[p.kind], "@id": url, "url": url,

@@ -139,7 +139,7 @@ class Builder:
         lang = self.settings.source_lang
         for src in self.raw.agreements:
             d = src.data
-            stem = LANG_FILE.match(src.path.name)["stem"]
+            stem = _stem(src)
             if d["id"] != stem:
                 self.mismatch(src, "agreement", self.raw.agreements, hints.agreement_stem,
                               f"rename the file to {d['id']}.{lang}.md or fix the id")
@@ -198,7 +198,7 @@ class Builder:
                                     "languages", "name the file <id>.en.md")
                 continue
             for src in twins:
-                stem = LANG_FILE.match(src.path.name)["stem"]
+                stem = _stem(src)
                 a = by_file.get((os.path.dirname(src.path), stem))
                 if a is None:
                     source_name = f"{stem}.{self.settings.source_lang}.md"
@@ -240,36 +240,13 @@ class Builder:
     def page(self, name: str, by_lang: dict[str, Source], used: dict[tuple[str, str], Source]
              ) -> Page | None:
         """One free page from its files (`used`: the slugs taken so far, per language)."""
+        if not self._page_named(name, by_lang):
+            return None
         source = self.settings.source_lang
-        if not is_id(name):
-            for src in by_lang.values():
-                self.errors.add(src.path, 0, "", f"`{name}` cannot name a page",
-                                "name pages <name>.it.md, the name in lowercase letters, "
-                                "digits and single hyphens (it is the page's address)")
-            return None
-        if source not in by_lang:
-            if (self.raw.root / "pages" / f"{name}.{source}.md").exists():
-                return None  # the source exists but is broken: reported there
-            for src in by_lang.values():
-                self.errors.add(src.path, 1, "", f"this translation has no Italian source "
-                                f"`{name}.{source}.md` beside it",
-                                f"create {name}.{source}.md, or rename this file")
-            return None
         slugs, titles, descriptions, bodies = {}, {}, {}, {}
         for lang, src in sorted(by_lang.items()):
-            if lang not in self.settings.languages:
-                self.errors.add(src.path, 1, "", f"`{lang}` is not one of the site's "
-                                "languages", "name the file <name>.it.md or <name>.en.md")
-                continue
-            slug = src.data.get("slug", name)
-            if slug in self.reserved:
-                self.err(src, ("slug",), f"`{slug}` is already a section of the site",
-                         "choose another slug")
-                continue
-            if (lang, slug) in used:
-                other = self.errors.rel(used[lang, slug].path)
-                self.err(src, ("slug",), f"`{slug}` is already used by {other}",
-                         "choose another slug")
+            slug = self._page_slug(name, lang, src, used)
+            if slug is None:
                 continue
             used[lang, slug] = src
             slugs[lang], titles[lang] = slug, src.data["title"]
@@ -282,6 +259,46 @@ class Builder:
             self.err(by_lang[source], ("feedback",), "the site has no contact to show",
                      "add `contact: {email: ...}` to content/site.yaml")
         return Page(name, slugs, titles, descriptions, bodies, source, feedback)
+
+    def _page_named(self, name: str, by_lang: dict[str, Source]) -> bool:
+        """Whether a page's files can make one: its name is its address, and its
+        translations follow a source (whose own problems are reported with it)."""
+        source = self.settings.source_lang
+        if not is_id(name):
+            for src in by_lang.values():
+                self.errors.add(src.path, 0, "", f"`{name}` cannot name a page",
+                                "name pages <name>.it.md, the name in lowercase letters, "
+                                "digits and single hyphens (it is the page's address)")
+            return False
+        if source not in by_lang:
+            if (self.raw.root / "pages" / f"{name}.{source}.md").exists():
+                return False  # the source exists but is broken: reported there
+            for src in by_lang.values():
+                self.errors.add(src.path, 1, "", f"this translation has no Italian source "
+                                f"`{name}.{source}.md` beside it",
+                                f"create {name}.{source}.md, or rename this file")
+            return False
+        return True
+
+    def _page_slug(self, name: str, lang: str, src: Source,
+                   used: dict[tuple[str, str], Source]) -> str | None:
+        """The address of a page in `lang`; None (reported) when the site has no such
+        language or the address is taken, by a section or by another page."""
+        if lang not in self.settings.languages:
+            self.errors.add(src.path, 1, "", f"`{lang}` is not one of the site's "
+                            "languages", "name the file <name>.it.md or <name>.en.md")
+            return None
+        slug: str = src.data.get("slug", name)
+        if slug in self.reserved:
+            self.err(src, ("slug",), f"`{slug}` is already a section of the site",
+                     "choose another slug")
+            return None
+        if (lang, slug) in used:
+            other = self.errors.rel(used[lang, slug].path)
+            self.err(src, ("slug",), f"`{slug}` is already used by {other}",
+                     "choose another slug")
+            return None
+        return slug
 
 
 def theme(src: Source) -> Theme:
@@ -315,6 +332,14 @@ def status_of(a: Agreement, agreements: dict[str, Agreement], settings: Settings
     """The status of `a` on the reference day, given the agreements that follow it."""
     successors = [(x, agreements[x].signed) for x in a.extended_by + a.superseded_by]
     return derive(a.signed, a.end, a.renewals, a.stated, successors, settings.as_of)
+
+
+def _stem(src: Source) -> str:
+    """The id in a record's file name, `<id>.<lang>.md`: the reader keeps only the files so
+    named, so the name always matches."""
+    m = LANG_FILE.match(src.path.name)
+    assert m is not None, src.path
+    return m["stem"]
 
 
 def _known(where: str, known: dict, wrong: str) -> str:

@@ -151,7 +151,7 @@ class Agreement:
     status: Status | None = None
 
     @property
-    def sort_key(self) -> tuple[int, int, str]:
+    def sort_key(self) -> tuple[int, int, int, str]:
         """In force first, then most recently signed; those without a date of signing
         after the dated ones."""
         assert self.status is not None

@@ -38,13 +38,13 @@ def _python_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
 
 
-def _pattern(validator: Any, pattern: str, instance: Any,
-             _schema: Any) -> Iterator[ValidationError]:
+def _ecma_pattern(validator: Any, pattern: str, instance: Any,
+                  _schema: Any) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not _python_pattern(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+_Validator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
 
 
 @cache

@@ -315,6 +315,29 @@ class SearchIndexer:
                 self._again = False
 
 
+class Finishing:
+    """What a build leaves for later: the pages not yet written, a few per turn of the
+    server's loop (requests and the next edit come in between), then the search index."""
+
+    def __init__(self, app: Preview, indexer: SearchIndexer) -> None:
+        self.app, self.indexer = app, indexer
+        self.running = False
+
+    def start(self) -> None:
+        if self.app.live.unfinished:
+            self.running = True
+            IOLoop.current().add_callback(self._some)
+        else:
+            self.indexer.start()
+
+    def _some(self) -> None:
+        self.running = self.app.finish_some()
+        if self.running:
+            IOLoop.current().add_callback(self._some)
+        else:
+            self.indexer.start()
+
+
 def watch(server: Server, folders: Collection[Path], task: Callable[[], None]) -> None:
     """Run `task` when a file under `folders` changes.
 
@@ -337,38 +360,20 @@ def serve(paths: Paths, as_of, host: str = "127.0.0.1", port: int = 8000,
     live = Live(job, IncrementalSession(paths, workers, paths.cache, lasting=True))
     app = Preview(live, log=lambda m: print(m, file=sys.stderr, flush=True))
     collector = IdleCollector()
-
-    finishing = False
-    indexer = SearchIndexer(app)
-
-    def finish_later() -> None:
-        nonlocal finishing
-        finishing = app.finish_some()
-        if finishing:  # a little at a time: requests and the next edit come in between
-            IOLoop.current().add_callback(finish_later)
-        else:
-            indexer.start()
+    finishing = Finishing(app, SearchIndexer(app))
 
     def rebuild() -> None:
-        nonlocal finishing
         try:
             app.rebuild()
         finally:
             collector.rebuilt()
-            if app.live.unfinished and not finishing:
-                finishing = True
-                IOLoop.current().add_callback(finish_later)
-            elif not finishing:
-                indexer.start()
+            if not finishing.running:
+                finishing.start()
 
     with collector.deferred():
         app.rebuild()
         collector.collect()
-        if app.live.unfinished:  # runs once the server is serving
-            finishing = True
-            IOLoop.current().add_callback(finish_later)
-        else:
-            indexer.start()
+        finishing.start()  # its pages, once the server is serving
         # livereload ignores changes within 3 s of the previous reload; every poll here runs
         # one rebuild at most, so each change can reload the tab.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

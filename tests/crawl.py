@@ -46,23 +46,13 @@ def crawl(base_url: str, starts: list[str], public_base: str = "") -> CrawlResul
     result = CrawlResult()
     pages: dict[str, _Links] = {}
     status: dict[str, int] = {}
-    base_path = urlsplit(base_url).path
-    local_origin = base_url[: -len(base_path)] if base_path != "/" else base_url[:-1]
     queue = deque(urljoin(base_url, s) for s in starts)
     fragments: list[tuple[str, str, str]] = []
-
-    def fetch(url: str) -> tuple[int, bytes, str]:
-        try:
-            with urlopen(url) as resp:  # noqa: S310 - local test server only
-                return resp.status, resp.read(), resp.headers.get("Content-Type", "")
-        except HTTPError as err:
-            return err.code, b"", ""
-
     while queue:
         url = queue.popleft()
         if url in status:
             continue
-        code, body, ctype = fetch(url)
+        code, body, ctype = _fetch(url)
         status[url] = code
         if code != 200 or "text/html" not in ctype:
             if code == 200:
@@ -72,19 +62,7 @@ def crawl(base_url: str, starts: list[str], public_base: str = "") -> CrawlResul
         parser = _Links()
         parser.feed(body.decode("utf-8"))
         pages[url] = parser
-        for tag, link in parser.links:
-            if link.startswith(("mailto:", "tel:")):
-                continue
-            if public_base and link.startswith(public_base):
-                link = base_url + link[len(public_base):]
-            target = urljoin(url, link)
-            if not target.startswith(local_origin):
-                result.external.append((url, tag, link))
-                continue
-            if not target.startswith(base_url):
-                result.broken.append((url, link, "outside the site's sub-path"))
-                continue
-            doc, frag = urldefrag(target)
+        for doc, frag in _internal(result, url, parser.links, base_url, public_base):
             if doc not in status:
                 queue.append(doc)
             fragments.append((url, doc, frag))
@@ -95,3 +73,35 @@ def crawl(base_url: str, starts: list[str], public_base: str = "") -> CrawlResul
             result.broken.append((page, f"{doc}#{frag}", "no element with this id"))
     result.broken = sorted(set(result.broken))
     return result
+
+
+def _fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urlopen(url) as resp:  # noqa: S310 - local test server only
+            return resp.status, resp.read(), resp.headers.get("Content-Type", "")
+    except HTTPError as err:
+        return err.code, b"", ""
+
+
+def _internal(result: CrawlResult, page: str, links: list[tuple[str, str]], base_url: str,
+              public_base: str) -> list[tuple[str, str]]:
+    """The links of `page` to be followed, as (document, fragment): those to another
+    origin are noted as external, those outside the site's sub-path as broken."""
+    base_path = urlsplit(base_url).path
+    local_origin = base_url[: -len(base_path)] if base_path != "/" else base_url[:-1]
+    out = []
+    for tag, link in links:
+        if link.startswith(("mailto:", "tel:")):
+            continue
+        if public_base and link.startswith(public_base):
+            link = base_url + link[len(public_base):]
+        target = urljoin(page, link)
+        if not target.startswith(local_origin):
+            result.external.append((page, tag, link))
+            continue
+        if not target.startswith(base_url):
+            result.broken.append((page, link, "outside the site's sub-path"))
+            continue
+        doc, frag = urldefrag(target)
+        out.append((doc, frag))
+    return out

@@ -11,6 +11,7 @@ from accordi.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "accordi"
 MODULE_LINES = 400
+FUNCTION_LINES = 50
 
 
 def modules() -> dict[str, tuple[Path, ast.Module]]:
@@ -62,13 +63,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif w in on:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                group.append(w)
-                if w == v:
-                    break
+            group = _pop_group(stack, on, v)
             if len(group) > 1 or v in graph[v]:
                 found.append(sorted(group))
 
@@ -76,6 +71,17 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             visit(v)
     return found
+
+
+def _pop_group(stack: list[str], on: set[str], root: str) -> list[str]:
+    """The modules on the stack down to `root`, which reach each other: off the stack."""
+    group = []
+    while True:
+        w = stack.pop()
+        on.discard(w)
+        group.append(w)
+        if w == root:
+            return group
 
 
 def test_no_module_imports_itself_back():
@@ -98,3 +104,16 @@ def test_modules_keep_to_a_readable_size():
         if lines > MODULE_LINES:
             long_modules.append(f"{name} ({lines})")
     assert long_modules == []
+
+
+def test_functions_fit_on_a_screen():
+    long_functions = []
+    for path, tree in modules().values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                assert node.end_lineno is not None
+                lines = node.end_lineno - node.lineno + 1
+                if lines > FUNCTION_LINES:
+                    rel = path.relative_to(PROJECT_ROOT)
+                    long_functions.append(f"{rel}:{node.name}:{lines}")
+    assert long_functions == []

@@ -47,7 +47,13 @@ def places(site: Site) -> list[Place]:
             lat, lon = p.location
             x, y = frame.point(lon, lat)
             out.append(Place(p, x, y))
-    return sorted(out, key=lambda pl: (pl.partner.location[1], pl.partner.id))
+    return sorted(out, key=_west_to_east)
+
+
+def _west_to_east(pl: Place) -> tuple[float, str]:
+    location = pl.partner.location
+    assert location is not None  # only partners with a location are placed
+    return location[1], pl.partner.id
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom

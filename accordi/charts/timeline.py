@@ -159,7 +159,8 @@ def _bar(p: Period, status: str, axis: Axis, y: float, ids: str) -> str:
     if p.end is not None and p.end.precision != "day":
         out.append(_partial(axis, p.end, y, fill, ids, status))
     if p.end is None:
-        out.append(_segment(axis, certain_to, p.open_to + day, y, fill,  # type: ignore[operator]
+        assert p.open_to is not None  # a period without an end fades out until `open_to`
+        out.append(_segment(axis, certain_to, p.open_to + day, y, fill,
                             f"url(#{ids}-m-open)", "tl-seg tl-open"))
     return "".join(out) + _renewals(p, axis, y)
 

@@ -163,7 +163,8 @@ def _widget(path: str, name: str, node: dict[str, Any], ref: str | None,
     if kind == "string":
         return _string(path, name, node)
     if kind in ("number", "integer"):
-        widget = {"widget": "number", "value_type": "float" if kind == "number" else "int"}
+        widget: dict[str, Any] = {"widget": "number",
+                                  "value_type": "float" if kind == "number" else "int"}
         widget.update({k: node[k] for k in ("minimum", "maximum") if k in node})
         widget["min"], widget["max"] = widget.pop("minimum", None), widget.pop("maximum", None)
         return Made({k: v for k, v in widget.items() if v is not None}, {"k": "number"})
@@ -195,7 +196,7 @@ def _string(path: str, name: str, node: dict[str, Any]) -> Made:
     if name == "file" and path.startswith("agreement.documents"):
         # chosen from (or uploaded to) content/documents/: the media library names it
         return Made({"widget": "file", "allow_multiple": False}, {"k": "code"})
-    widget = {"widget": "text" if name in LONG else "string"}
+    widget: dict[str, Any] = {"widget": "text" if name in LONG else "string"}
     if "pattern" in node:
         widget["pattern"] = [node["pattern"], _bad(path)]
     return Made(widget, {"k": "code" if "pattern" in node else "free"})
@@ -222,12 +223,11 @@ def _relation(collection: str, multiple: bool, node: dict[str, Any]) -> dict[str
     return widget
 
 
-def fields_of(kind: str, path: str | None = None, order: list[str] | None = None,
-              required: bool = True) -> Made:
+def fields_of(kind: str, order: list[str] | None = None, required: bool = True) -> Made:
     """The form fields of a record (an object of the schema), in its keys' order; `required`
     is False inside an optional record, whose fields the form then leaves optional too."""
-    node, _ = resolve({"$ref": f"#/$defs/{kind}"}) if path is None else (None, None)
-    return _fields(path or kind, node, order or key_order(kind), required)
+    node, _ = resolve({"$ref": f"#/$defs/{kind}"})
+    return _fields(kind, node, order or key_order(kind), required)
 
 
 def _fields(path: str, node: dict[str, Any], order: list[str], required: bool) -> Made:

@@ -115,7 +115,7 @@ class FileCache:
             local = ErrorCollector(errors.root)
             entry = self._keep(path, Parsed(stat, parse(path, local), local.errors), key)
         errors.errors.extend(entry.problems)
-        return entry.value  # type: ignore[no-any-return]
+        return entry.value
 
     def _lookup(self, path: Path, root: Path, tag: str) -> tuple[Stat, Parsed | None, str]:
         """(the file's stat, its entry if still valid or in the store, its store key)."""
@@ -153,7 +153,8 @@ class FileCache:
         cache holds: a read is rehearsed first, loading nothing, to learn which. Returns
         how many were parsed (none below PREFETCH_FROM, where starting processes costs more
         than it saves)."""
-        self._wanted = wanted = []
+        wanted: list[Wanted] = []
+        self._wanted = wanted
         try:
             read_content(root, ErrorCollector(root), reader=self)
         finally:

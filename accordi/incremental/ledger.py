@@ -26,6 +26,7 @@ class Published(NamedTuple):
 
 
 Changed = dict[Key, set[str]]  # record -> fields whose values changed
+Outputs = set[str]  # paths of outputs (named here: inside `Ledger`, `set` is its method)
 
 
 class Ledger:
@@ -118,7 +119,7 @@ class Ledger:
                 self.digests[key] = {**(known or {}), **values.digests(key, new)}
                 self.changed_keys.add(key)
 
-    def outdated(self, changed: Changed) -> set[str]:
+    def outdated(self, changed: Changed) -> Outputs:
         """The outputs that read a field in `changed`."""
         if not changed:
             return set()

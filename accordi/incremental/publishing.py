@@ -31,6 +31,7 @@ class Publishing:
     workers: int
     inputs: Inputs | None
     environment_of: Callable[[Job], str]
+    shard_tags: set[str]  # the search shards this build plans
 
     def unchanged(self, job: Job) -> list[str] | None:
         """The warnings of the last good build into this folder, when nothing it reads has

@@ -17,7 +17,7 @@ from functools import partial
 
 from ..characters import for_output
 from ..dates import PartialDate
-from ..i18n import dated, format_date, localize, t
+from ..i18n import dated, format_date, localize_required, t
 from ..labels import feed_title
 from ..output import Context, Output, data
 from ..records import Agreement, Site, latest_first
@@ -88,7 +88,7 @@ class FeedWriter:
         s = self.site.settings
         r = self.router
         items = sorted(agreements, key=lambda a: (*latest_first(a.signed), a.id))
-        owner = localize(s.owner_name, lang, self.source)
+        owner = localize_required(s.owner_name, lang, self.source)
         root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: lang})
         self_url = r.absolute_url(url_kind, lang, id)
         _sub(root, "id", self_url)
@@ -106,7 +106,7 @@ class FeedWriter:
         author = _sub(root, "author")
         _sub(author, "name", owner.text).attrib.update(self._lang(owner, lang))
         _sub(author, "uri", s.base_url)
-        licence = localize(s.licence["name"], lang, self.source)
+        licence = localize_required(s.licence["name"], lang, self.source)
         _sub(root, "rights", t(lang, "footer_licence",
                                licence=f"{licence.text} ({s.licence['url']})"))
         _sub(root, "generator", "Accordi")
@@ -139,7 +139,7 @@ class FeedWriter:
         entry = _sub(root, "entry")
         permalink = r.absolute_url("agreement", lang, a.id)
         _sub(entry, "id", permalink)
-        title = localize(a.title, lang, self.source)
+        title = localize_required(a.title, lang, self.source)
         _sub(entry, "title", title.text, type="text").attrib.update(self._lang(title, lang))
         _sub(entry, "link", rel="alternate", type="text/html", hreflang=lang, href=permalink)
         # The twin is `related`, not a second `alternate`: feed readers take the last
@@ -156,9 +156,9 @@ class FeedWriter:
         for tid in a.themes:
             theme = s.themes[tid]
             _sub(entry, "category", term=tid, scheme=r.absolute_url("themes", lang),
-                 label=localize(theme.name, lang, self.source).text)
-        obj = localize(a.object, lang, self.source)
-        partners = ", ".join(localize(s.partners[p].name, lang, self.source).text
+                 label=localize_required(theme.name, lang, self.source).text)
+        obj = localize_required(a.object, lang, self.source)
+        partners = ", ".join(localize_required(s.partners[p].name, lang, self.source).text
                              for p in a.partners)
         summary = t(lang, "feed_summary", type=t(lang, f"type_{a.type}"),
                     date=format_date(a.signed, lang) or t(lang, "signed_unknown"),

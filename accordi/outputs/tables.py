@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from babel import Locale
@@ -301,7 +302,7 @@ class Dataset(Rows):
         at once."""
         if table != "agreements" and self.tables[table].parent != "agreements":
             return [encode(self.rows[table])]
-        return [self.remember(data(aid), (form, table), lambda rows=own[table]: encode(rows))
+        return [self.remember(data(aid), (form, table), partial(encode, own[table]))
                 for aid, own in self.owned.items()]
 
     def records(self, table: str) -> Iterable[dict[str, Any]]:

@@ -4,7 +4,8 @@ search, and the pages for addresses that do not exist."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from functools import partial
+from typing import Any, TypedDict
 
 from ..charts.map import world_map
 from ..charts.timeline import chronological, timeline
@@ -19,7 +20,7 @@ from ..outputs.opendata import (
     metadata_docs,
 )
 from ..outputs.tables import describe, tables
-from ..records import latest_first
+from ..records import Agreement, latest_first
 from .parts import UNDATED, Parts
 from .spec import PageSpec
 
@@ -46,10 +47,8 @@ def home(p: Parts, lang: str) -> PageSpec:
 def agreements_index(p: Parts, lang: str) -> PageSpec:
     """Every agreement in a table, with filters that work in place with JavaScript."""
     s = p.site
-    rows = [p.remembered(a.id, ("agreement-row", lang), lambda a=a: {
-        **p.agreement_item(a, lang),
-        "themes": [p.loc(s.themes[th].name, lang) for th in a.themes]})
-        for a in s.agreements.values()]
+    rows = [p.remembered(a.id, ("agreement-row", lang), partial(_agreement_row, p, a, lang))
+            for a in s.agreements.values()]
     return p.spec("agreements", lang, None, "agreements.html",
                   title=Local(t(lang, "agreements"), lang),
                   description=t(lang, "agreements_intro"),
@@ -117,7 +116,20 @@ KINDS = ("city", "region", "country", "university", "institution", "organisation
 GROUP_IDS = {"city": "cities", "institution": "inst"}  # the anchors of the first two kinds
 
 
-def partner_groups(p: Parts, lang: str) -> dict[str, list[dict[str, Any]]]:
+def _agreement_row(p: Parts, a: Agreement, lang: str) -> dict[str, Any]:
+    """A row of the table of agreements: a list's item, with its themes' names to filter by."""
+    return {**p.agreement_item(a, lang),
+            "themes": [p.loc(p.site.themes[th].name, lang) for th in a.themes]}
+
+
+class PartnerGroups(TypedDict):
+    """The partners a page lists, by where it shows them."""
+
+    cities: list[dict[str, Any]]
+    others: list[dict[str, Any]]
+
+
+def partner_groups(p: Parts, lang: str) -> PartnerGroups:
     """Partners by kind, each kind by name: the cities (on the map), and the others
     (listed beside it); a partner without agreements is listed too, saying so."""
     ps = [p.partner_item(x, lang) for x in sorted(

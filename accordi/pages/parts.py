@@ -197,7 +197,7 @@ class Parts:
         return {"stated": True, "amount": amount, "note": self.loc(e.get("note"), lang)}
 
 
-def signed_view(signed: PartialDate | None, lang: str) -> dict[str, str]:
+def signed_view(signed: PartialDate | None, lang: str) -> dict[str, str | bool]:
     """The date of signing as a list or a page shows it: in words and as ISO 8601 (empty
     when no source gives it, then `signed_known` is false)."""
     if signed is None:
