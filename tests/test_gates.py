@@ -4,6 +4,8 @@ Accessibility by axe-core in Chromium (WCAG 2.1 A/AA and 2.2 AA rules, and its b
 rules) at phone and desktop width, on the real site and on both fixture sites (the ordinary
 one and the hostile one), HTML by the Nu HTML Checker, privacy and CSP in the browser, phone
 layout, page weight, print, and pages without JavaScript. A failure names the page and the rule.
+The invented city of tests/fixtures/world/ (every gap, every script, right-to-left names)
+goes through the same accessibility, HTML and link gates as the other fixture sites.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import pytest
 from accordi.cli import build_once
 from accordi.config import PROJECT_ROOT, Paths
 from tests.conftest import FIXTURE
+from tests.crawl import crawl
 from tests.gates import axe_violations, vnu_messages
 from tests.hostile import HOSTILE_SITE
+from tests.regen_golden import WORLD
 from tests.siteserver import SiteServer
 
 PUBLIC = "https://example.org/accordi/"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 PHONE, DESKTOP = {"width": 360, "height": 740}, {"width": 1280, "height": 900}
 AGREEMENT = "it/accordi/milano-cciaa-2021/"
+FIXTURE_SITES = {"fixture": FIXTURE, "hostile": HOSTILE_SITE, "world": WORLD}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +80,7 @@ def fixture_site(request, tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp(f"gates-{request.param}")
     content = tmp / "content"
-    shutil.copytree(FIXTURE if request.param == "fixture" else HOSTILE_SITE, content)
+    shutil.copytree(FIXTURE_SITES[request.param], content)
     out = tmp / "output"
     build_once(Paths(content=content, output=out), dt.date(2024, 1, 15), base_url=PUBLIC)
     with SiteServer(out, prefix="/accordi/") as server:
@@ -83,11 +88,13 @@ def fixture_site(request, tmp_path_factory):
 
 
 @pytest.mark.parametrize(("fixture_site", "viewport"),
-                         [("fixture", PHONE), ("fixture", DESKTOP), ("hostile", DESKTOP)],
-                         ids=["fixture-phone", "fixture-desktop", "hostile-desktop"],
+                         [("fixture", PHONE), ("fixture", DESKTOP), ("hostile", DESKTOP),
+                          ("world", PHONE), ("world", DESKTOP)],
+                         ids=["fixture-phone", "fixture-desktop", "hostile-desktop",
+                              "world-phone", "world-desktop"],
                          indirect=["fixture_site"])
 def test_axe_finds_no_violation_on_the_fixture_sites(fixture_site, browser, viewport):
-    """Both fixture sites; the hostile one (the same templates with longer text) at desktop
+    """The fixture sites; the hostile one (the same templates with longer text) at desktop
     width only: its pages take several times as long to check."""
     out, server = fixture_site
     assert len(pages_of(out)) > 30
@@ -95,15 +102,45 @@ def test_axe_finds_no_violation_on_the_fixture_sites(fixture_site, browser, view
     assert found == [], "\n".join(found)
 
 
-def test_nu_html_checker_finds_no_error(site):
-    out, _ = site
+def vnu_errors(out: Path) -> list[str]:
+    """The Nu HTML Checker's errors on every page of a built site, one line each."""
     messages = vnu_messages(out)
     errors = [f"{m['file']}:{m['line']}: {m['message']}" for m in messages
               if m["type"] in ("error", "fatal", "io", "schema", "internal")]
     warnings = [m for m in messages if m["type"] == "warning"]
     print(f"Nu HTML Checker: {len(pages_of(out))} pages, {len(errors)} errors, "
           f"{len(warnings)} warnings")
+    return errors
+
+
+def test_nu_html_checker_finds_no_error(site):
+    out, _ = site
+    errors = vnu_errors(out)
     assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.parametrize("fixture_site", ["fixture", "world"], indirect=True)
+def test_nu_html_checker_finds_no_error_on_the_fixture_sites(fixture_site):
+    """The ordinary fixture and the world one. Not the hostile one yet: Python-Markdown
+    reads a link whose title holds quotes and a parenthesis (`[x](https://example.org/
+    "<IMG SRC=javascript:alert('XSS')>")`) with part of the title inside the address, and
+    the checker rightly reports that `href` (escaped, so harmless) as an invalid URL."""
+    out, _ = fixture_site
+    errors = vnu_errors(out)
+    assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.parametrize("fixture_site", ["fixture", "hostile", "world"], indirect=True)
+def test_crawl_of_the_fixture_sites_finds_no_broken_link_or_fragment(fixture_site):
+    """From the homes, every page is reached and every link and fragment leads somewhere;
+    other sites may be linked to, never loaded from."""
+    out, server = fixture_site
+    result = crawl(server.base_url, ["", "it/", "en/"], public_base=PUBLIC)
+    assert result.broken == []
+    assert [(page, tag, url) for page, tag, url in result.external if tag != "a"] == []
+    reached = {u[len(server.base_url):] for u in result.pages}
+    unreachable = set(pages_of(out)) - reached - {"404.html", "it/404.html", "en/404.html"}
+    assert unreachable == set()
 
 
 def test_no_request_leaves_the_site_and_inline_script_is_refused(site, browser):

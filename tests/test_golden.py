@@ -1,4 +1,5 @@
-"""The fixture site, built as of 2024-01-15, compared byte for byte with tests/golden/.
+"""The fixture sites, built as of 2024-01-15, compared byte for byte with their golden pages:
+tests/fixtures/site/ with tests/golden/, tests/fixtures/world/ with tests/golden-world/.
 
 The golden files only say "nothing changed". The other tests here say what the golden files
 must contain, so that a wrong page cannot become the reference by a careless `make golden`.
@@ -16,7 +17,7 @@ import pytest
 from accordi.cli import load_site
 from accordi.config import Paths
 from accordi.i18n import strings
-from tests.regen_golden import AS_OF, FIXTURE, GOLDEN, build_fixture, html_files
+from tests.regen_golden import AS_OF, FIXTURE, GOLDEN, GOLDENS, ROOT, build_fixture, html_files
 
 ORIGIN = "https://example.org"
 BASE = "/accordi/"
@@ -94,10 +95,23 @@ def url_of(rel: str) -> str:
 # -- golden --------------------------------------------------------------------------------
 
 
-def test_html_matches_golden(built):
-    actual, expected = html_files(built), html_files(GOLDEN)
+@pytest.fixture(scope="module", params=sorted(GOLDENS), ids=lambda fixture: fixture.name)
+def built_and_golden(request, built, tmp_path_factory) -> tuple[Path, Path]:
+    """Each fixture site built (the ordinary one is `built`), with its golden folder."""
+    fixture = request.param
+    if fixture == FIXTURE:
+        return built, GOLDEN
+    output = tmp_path_factory.mktemp(f"golden-{fixture.name}") / "output"
+    build_fixture(output, fixture=fixture)
+    return output, GOLDENS[fixture]
+
+
+def test_html_matches_golden(built_and_golden):
+    built, golden = built_and_golden
+    actual, expected = html_files(built), html_files(golden)
+    where = golden.relative_to(ROOT).as_posix()
     hint = ("If the change is intended, run `make golden` (python -m tests.regen_golden) "
-            "and review `git diff tests/golden`.")
+            f"and review `git diff {where}`.")
     missing = sorted(expected.keys() - actual.keys())
     extra = sorted(actual.keys() - expected.keys())
     assert not missing and not extra, (
@@ -107,7 +121,7 @@ def test_html_matches_golden(built):
             diff = difflib.unified_diff(
                 expected[rel].decode("utf-8").splitlines(keepends=True),
                 actual[rel].decode("utf-8").splitlines(keepends=True),
-                fromfile=f"tests/golden/{rel}", tofile=f"built/{rel}")
+                fromfile=f"{where}/{rel}", tofile=f"built/{rel}")
             shown = "".join(list(diff)[:200])
             others = [r for r in sorted(expected) if r != rel and actual[r] != expected[r]]
             pytest.fail(f"{rel} differs from the golden file"

@@ -16,7 +16,7 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from ..charts.timeline import period
-from ..dates import PartialDate
+from ..dates import PartialDate, Span
 from ..i18n import Local, country_name, dated, format_date, localize, t
 from ..labels import count, feed_title
 from ..names import language_name
@@ -109,7 +109,11 @@ class Parts:
         p = period(a, self.site)
         return {**self.agreement_item(a, lang),
                 "end": format_date(p.end, lang) if p.end else t(lang, "end_not_stated"),
-                "end_iso": p.end.iso() if p.end else "",
+                # HTML's `datetime` takes a date, not an interval: a span is two of them.
+                "end_iso": p.end.iso() if isinstance(p.end, PartialDate) else "",
+                "end_span": [{"text": format_date(d, lang), "iso": d.iso()}
+                             for d in (p.end.start, p.end.end)]
+                if isinstance(p.end, Span) else [],
                 "renewals": [{"date": format_date(r.date, lang) if r.date
                               else t(lang, "renewal_undated"),
                               "iso": r.date.iso() if r.date else ""} for r in a.renewals]}
