@@ -11,12 +11,11 @@ processor as the pages' own, so they are the page's anchors, never a guess.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import markdown
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 from markupsafe import Markup
 
 from .bodychecks import CODE_SPAN
@@ -47,48 +46,34 @@ class BodyMarks:
 NONE = BodyMarks()
 
 
-class _Plain(Treeprocessor):
-    """Leave every text but the `##` headings' to the inline processor as it is: the
-    anchors need the headings' words and the block structure, nothing else."""
-
-    def run(self, root: Any) -> None:
-        for el in root.iter():
-            if el.tag == "h2":
-                continue
-            if el.text:
-                el.text = AtomicString(el.text)
-            if el.tail:
-                el.tail = AtomicString(el.tail)
-
-
 class _AnchorFinder:
-    """The pages' converter up to its anchors: no HTML is written."""
+    """The pages' converter up to its anchors: the blocks of the whole text, the inline
+    processing of its `##` headings alone (their words make their anchors), no HTML."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=["sane_lists", "fenced_code"],
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
-        self._md.treeprocessors.register(_Plain(self._md), "accordi_plain", 25)
         self._anchors = _Anchors(self._md)
-        self._md.treeprocessors.register(self._anchors, "accordi_anchors", 5)
+        # What the converter does to a tree before its anchors (priority 5) are given:
+        self._before = [self._md.treeprocessors[name] for name in ("inline", "prettify")]
 
     def anchors(self, source: str) -> list[str]:
         if not MAY_HAVE_H2.search(source):  # no `##` heading, so no anchor: most prose
             return []
         md = self._md
         md.reset()
-        self._anchors.reset()
         lines = source.split("\n")
         for prep in md.preprocessors:
             lines = prep.run(lines)
         md.parser.parseDocument(lines)
         root = md.parser.root  # the root of the tree parseDocument returns
-        for processor in md.treeprocessors:
-            replaced = processor.run(root)
-            if replaced is not None:
-                root = replaced
-        return list(self._anchors.anchors)
+        headings = ET.Element("div")  # the same elements, under a root of their own
+        headings.extend(el for el in root if el.tag == "h2")
+        for processor in self._before:
+            processor.run(headings)
+        return self._anchors.find(root)
 
 
 _FINDER: _AnchorFinder | None = None

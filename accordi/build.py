@@ -119,8 +119,8 @@ def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = No
         raise ContentFailure(errors)
     ctx = session.context(site, job)
     outputs = steps.run("plan outputs", session.plan, OUTPUTS, ctx)
-    anchors = steps.run("check deep links", deeplinks.check, site, outputs,
-                        job.paths.template_folders, errors)  # with the mistakes above: all at once
+    anchors = steps.run("check deep links", deeplinks.check, site, outputs,  # with the
+                        job.paths.template_folders, errors, session.links)  # mistakes above
     if errors.failed:
         raise ContentFailure(errors)
     if first is None:  # a build reports what `build.py check` warns about (a summary)

@@ -105,6 +105,12 @@ class _Anchors(Treeprocessor):
         self.anchors: list[str] = []
         self.unsafe: list[tuple[str, str, bool]] = []
 
+    def find(self, root: ET.Element) -> list[str]:
+        """The anchors alone, of a tree whose `##` headings have their words."""
+        self.reset()
+        self._sections(root)
+        return self.anchors
+
     def run(self, root: ET.Element) -> None:
         self.reset()
         self._own_links(root)  # before the links to paragraphs join them

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from . import manifest
@@ -33,20 +35,93 @@ PARTS = ("summary", "text")
 
 
 def check(site: Site, outputs: Sequence[Output], templates: tuple[Path, ...],
-          errors: ErrorCollector) -> dict[str, str]:
+          errors: ErrorCollector, known: Known | None = None) -> dict[str, str]:
     """Report every published anchor that would vanish and every link that leads nowhere.
-    Returns the anchors of each agreement page, by address (for `anchors.record`)."""
+    Returns the anchors of each agreement page, by address (for `anchors.record`). With
+    `known` (what the last check found), only records made again since are looked at."""
+    known = known if known is not None else Known()
+    if known.ledger is not site.anchors or known.settings != _settings(site):
+        known.ledger, known.settings, known.records = site.anchors, _settings(site), {}
     current: dict[str, str] = {}
-    for address, a, lang in _agreement_pages(site):
-        current[address], shown = page_anchors(a, lang, site.settings.source_lang)
-        page(entry(site.anchors, address), current[address], address, shown, errors)
+    linked: list[tuple[Path, str, tuple[Link, ...]]] = []
+    records = {}
+    for a in site.agreements.values():
+        done = known.records.get(a.id)
+        if done is not None and done.agreement is not a and _same(done, a):
+            done = done._replace(agreement=a)
+        elif done is None or done.agreement is not a:
+            before = len(errors.errors)
+            done = _agreement(site, a, errors)
+            if len(errors.errors) > before:  # looked at again until it is in order
+                done = done._replace(agreement=None, langs=())
+        records[a.id] = done
+        current.update(done.anchors)
+        linked += done.links
+    known.records = records
     _stray_notes(site.anchors, current, errors)
     targets = _Targets(site, current, outputs, templates)
-    for path, here, found in _bodies(site):
+    for path, here, found in [*linked, *_page_bodies(site)]:
         for link in found:
             if problem := targets.problem(link.target, here):
                 errors.add(path, link.line, "body", *problem)
     return current
+
+
+class Checked(NamedTuple):
+    """What the check found of one agreement's pages, and the files it found it in."""
+
+    agreement: Agreement | None  # the record checked (None: to be checked again)
+    langs: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]  # of its bodies, translations
+    sources: tuple[Source, ...]
+    anchors: dict[str, str]  # address -> its anchors
+    links: list[tuple[Path, str, tuple[Link, ...]]]  # (file, address of its page, links)
+
+
+@dataclass
+class Known:
+    """What the last check found, page by page, for the live preview: it checks after every
+    edit, an edit makes a record or two again, and looking at the pages of every agreement
+    would take much of the edit's time at 10,000 agreements. The build session owns it. A
+    record is never changed once loaded (an edit makes it again, see
+    `accordi.incremental.patch`), so the same record needs no second look; a record made
+    again from the very same files (a site loaded again) neither. Another list of anchors or
+    of languages: every page is looked at afresh."""
+
+    ledger: Ledger | None = None
+    settings: tuple[str, tuple[str, ...]] = ("", ())
+    records: dict[str, Checked] = field(default_factory=dict)  # by agreement id
+
+
+def _settings(site: Site) -> tuple[str, tuple[str, ...]]:
+    return site.settings.source_lang, tuple(site.settings.languages)
+
+
+def _sources_of(a: Agreement) -> tuple[Source, ...]:
+    return (a.source, *(b.source for b in a.bodies.values()), *a.translations.values())
+
+
+def _same(done: Checked, a: Agreement) -> bool:
+    """Whether the agreement shows the very files it was checked from, in the same places."""
+    now = _sources_of(a)
+    return (done.langs == (tuple(a.bodies), tuple(a.translations))
+            and len(done.sources) == len(now)
+            and all(x is y for x, y in zip(done.sources, now, strict=True)))
+
+
+def _agreement(site: Site, a: Agreement, errors: ErrorCollector) -> Checked:
+    """Check the anchors of the agreement's pages in every language; its links to check."""
+    router = Router("/")
+    source_lang = site.settings.source_lang
+    anchors: dict[str, str] = {}
+    for lang in site.settings.languages:
+        address = address_of(router.output_path("agreement", lang, a.id))
+        anchors[address], shown = page_anchors(a, lang, source_lang)
+        page(entry(site.anchors, address), anchors[address], address, shown, errors)
+    links = [(src.path, address_of(router.output_path("agreement", lang, a.id)),
+              src.marks.links)
+             for lang, src in [(source_lang, a.source), *a.translations.items()]
+             if src.marks.links]
+    return Checked(a, (tuple(a.bodies), tuple(a.translations)), _sources_of(a), anchors, links)
 
 
 def current_anchors(site: Site) -> dict[str, str]:
@@ -286,14 +361,10 @@ def _page_anchors(bodies: dict[str, Body], lang: str, source: str) -> list[str]:
     return out
 
 
-def _bodies(site: Site) -> Iterator[tuple[Path, str, tuple[Link, ...]]]:
-    """(file, address of the page that shows it, links) of every body with links."""
+def _page_bodies(site: Site) -> Iterator[tuple[Path, str, tuple[Link, ...]]]:
+    """(file, address of the page that shows it, links) of every free page's body with
+    links."""
     router = Router("/")
-    for a in site.agreements.values():
-        for lang, src in [(site.settings.source_lang, a.source), *a.translations.items()]:
-            if src.marks.links:
-                yield (src.path, address_of(router.output_path("agreement", lang, a.id)),
-                       src.marks.links)
     for pg in site.pages.values():
         for lang, body in pg.bodies.items():
             if found := links_of(body.source.body, body.line):

@@ -19,6 +19,7 @@ from . import model, theme
 from .config import Paths, settings_from
 from .content import RawContent, read_content
 from .converter import Rendered, Renderer
+from .deeplinks import Known
 from .errors import ErrorCollector
 from .history import Change, History, read_history
 from .output import Context, Output, Owner, Plan
@@ -66,6 +67,8 @@ class Made:
 class BuildSession(Protocol):
     """What the spine asks of a session, step by step."""
 
+    links: Known  # what the last check of deep links found
+
     def read(self, root: Path, errors: ErrorCollector) -> RawContent: ...
     def load(self, raw: RawContent, job: Job, errors: ErrorCollector) -> Site | None: ...
     def check(self, check: Callable[[Site, Path, ErrorCollector], None], site: Site,
@@ -111,6 +114,7 @@ class PlainSession:
         self.converter: Renderer | None = None
         self.files: set[str] = set()             # published by this build
         self.index: dict[str, int] = {}          # the search index's files, and their sizes
+        self.links = Known()
 
     # -- the spine's steps -----------------------------------------------------------------
 

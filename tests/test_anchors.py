@@ -4,6 +4,7 @@ keeps the old anchor landing on the new place, in a real browser, with or withou
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,9 +12,12 @@ import pytest
 
 from accordi.anchors import HEADER, LEDGER
 from accordi.bodymarks import marks_of
+from accordi.cli import load_site
+from accordi.config import Paths
 from accordi.converter import Renderer
 from accordi.text import split_body
 from tests.conftest import FIXTURE, cli, make_site
+from tests.live import LiveBuilder
 from tests.siteserver import SiteServer
 
 AS_OF = "2024-01-15"
@@ -204,3 +208,48 @@ def test_the_anchors_worked_out_with_the_file_are_the_pages_own():
         marks = marks_of(body, 1)
         assert marks.summary.split() == renderer.render(summary).anchors, body
         assert marks.text.split() == renderer.render(text, 1, "it").anchors, body
+
+
+def test_the_preview_finds_after_each_edit_what_a_check_finds(published, tmp_path):
+    """The preview looks again only at the records an edit made again: after each edit of
+    a sequence, what it reports is what a check of the same content from scratch reports,
+    including links from a text that did not change to an anchor that went."""
+    content, _, _ = published
+    builder = LiveBuilder(Paths(content=content, output=tmp_path / "preview"), dt.date(2024, 1, 15))
+    assert builder.update().ok
+    other = "agreements/ateneo-2021.it.md"
+    steps = [
+        (SOURCE, "## Premesse", "### Premesse"),   # a published anchor would vanish
+        (other, "Il protocollo proroga", "Il protocollo rinnova"),  # and is still missing
+        (SOURCE, "### Premesse", "## Premesse"),   # and is back
+        (other, "la collaborazione avviata", f"la collaborazione ([durata]({PAGE}#art-2)) avviata"),
+        (SOURCE, "## Art. 2 — Durata\n\nIl presente accordo ha durata di tre anni dalla firma."
+         "\n\n", ""),  # the linked article goes too
+        (LEDGER, None, f"{PAGE}#art-2 removed 2024-01-10"),  # noted: a link to it is kept
+        (other, f"{PAGE}#art-2", f"{PAGE}#art-9"),
+    ]
+    found = []
+    for file, old, new in steps:
+        if old is None:
+            note(content, new)
+        else:
+            path = content / file
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1),
+                            encoding="utf-8")
+        live = builder.update()
+        _, errors = load_site(Paths(content=content, output=tmp_path / "unused"),
+                              dt.date(2024, 1, 15))
+        fresh = [e.format() for e in errors.sorted() if e.severity == "error"]
+        shown = [e.format() for e in live.errors.sorted() if e.severity == "error"] \
+            if live.errors else []
+        assert shown == fresh, (file, new)
+        found.append([e.split(": error: ")[1].split("\n")[0] for e in fresh])
+    vanished = ("field `body`: the published anchor `#premesse` would vanish from "
+                "/it/accordi/lisbona-2021/, with the 2 under it (#premesse-1, #premesse-2)")
+    assert found == [
+        [vanished], [vanished], [], [],
+        [f"field `body`: the link `{PAGE}#art-2` points to no anchor `#art-2` on that page",
+         "field `body`: the published anchor `#art-2` would vanish from /it/accordi/"
+         "lisbona-2021/"],
+        [],
+        [f"field `body`: the link `{PAGE}#art-9` points to no anchor `#art-9` on that page"]]

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from ..config import Paths
 from ..converter import Rendered, Renderer
+from ..deeplinks import Known
 from ..history import Change, History
 from ..output import Owner
 from .digests import UNDER, file_key
@@ -52,6 +53,7 @@ class IncrementalSession(Loading, Making, Publishing):
         self.paths, self.workers, self.lasting = paths, workers, lasting
         self.store = Store(cache) if cache is not None else None
         self.recorder = Recorder()
+        self.links = Known()  # what the last check of deep links found
         self.fragments = Fragments(self.recorder)
         self.ledger = Ledger(str(paths.output))
         self.inputs: Inputs | None = None
