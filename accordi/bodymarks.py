@@ -19,7 +19,7 @@ import markdown
 from markupsafe import Markup
 
 from .bodychecks import CODE_SPAN
-from .converter import _Anchors
+from .converter import _Anchors, _PlainText, plain_text_skips
 from .text import ARTICLE, anchor_for, outside_fences, split_body
 
 
@@ -58,6 +58,8 @@ class _AnchorFinder:
         self._anchors = _Anchors(self._md)
         # What the converter does to a tree before its anchors (priority 5) are given:
         self._before = [self._md.treeprocessors[name] for name in ("inline", "prettify")]
+        if plain_text_skips(self._md):
+            self._before.insert(0, _PlainText(self._md))
 
     def anchors(self, source: str) -> list[str]:
         if not MAY_HAVE_H2.search(source):  # no `##` heading, so no anchor: most prose

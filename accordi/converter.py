@@ -210,6 +210,12 @@ class _PlainText(Treeprocessor):
                 el.tail = AtomicString(el.tail)
 
 
+def plain_text_skips(md: markdown.Markdown) -> bool:
+    """Whether `_PlainText` knows every inline pattern of `md`."""
+    patterns = md.inlinePatterns
+    return len(patterns) == sum(name in patterns for name in INLINE_PATTERNS)
+
+
 class Renderer:
     """One reusable Markdown converter (building one is costly; resetting is cheap)."""
 
@@ -222,8 +228,7 @@ class Renderer:
                                      output_format="html")
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
-        patterns = self._md.inlinePatterns
-        if len(patterns) == sum(name in patterns for name in INLINE_PATTERNS):
+        if plain_text_skips(self._md):
             # Before the inline processor (priority 20), which is where the time goes.
             self._md.treeprocessors.register(_PlainText(self._md), "accordi_plain_text", 25)
         self._anchors = _Anchors(self._md)
