@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import ErrorCollector
-from .published import rewrite
+from .published import removal_day, rewrite
 
 LEDGER = "published-anchors.txt"
 HEADER = """\
@@ -169,14 +169,9 @@ def _parse(file: Path, errors: ErrorCollector) -> Ledger:
 def _note(ledger: Ledger, file: Path, number: int, m: re.Match, errors: ErrorCollector
           ) -> None:
     page, anchor = m["page"], m["anchor"]
-    removed = None
-    if m["date"]:
-        try:
-            removed = dt.date.fromisoformat(m["date"])
-        except ValueError:
-            errors.add(file, number, "", f"`{m['date']}` is not a date",
-                       "write the day of removal as YYYY-MM-DD")
-            return
+    removed = removal_day(m["date"], file, number, errors)
+    if not removed.ok:
+        return
     if m["to"] == anchor:
         errors.add(file, number, "", f"`#{anchor}` is renumbered as itself",
                    "write the anchor its heading or paragraph has now")
@@ -186,7 +181,7 @@ def _note(ledger: Ledger, file: Path, number: int, m: re.Match, errors: ErrorCol
         errors.add(file, number, "", f"`{page}#{anchor}` is noted twice (first on line "
                    f"{notes[anchor].line})", "keep one line for each anchor")
         return
-    notes[anchor] = Note(page, anchor, number, m["to"], removed)
+    notes[anchor] = Note(page, anchor, number, m["to"], removed.day)
 
 
 def record(content: Path, current: dict[str, str]) -> int:

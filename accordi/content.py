@@ -185,18 +185,19 @@ class _Walk:
         self.raw = RawContent(root)
 
     def load(self, path: Path, kind: str, markdown: bool = False,
-             foreign: dict[str, str] | None = None) -> Source | None:
-        """The file at `path` parsed as `kind`, or None (reported, and marked as failed)."""
+             foreign: tuple[frozenset[str], str] | None = None) -> Source | None:
+        """The file at `path` parsed as `kind`, or None (reported, and marked as failed).
+        `foreign`: the fields that belong in another file, and its name."""
         self.raw.seen.add(path)
         if markdown:
             found = self.reader.load(path, self.errors, lambda p, e: load_markdown(
-                p, kind, e, foreign=foreign), kind)
+                p, kind, e, foreign=dict.fromkeys(*foreign) if foreign else None), kind)
         else:
             found = self.reader.load(path, self.errors, lambda p, e: load_yaml(p, kind, e),
                                      kind)
         if found is None:
             self.raw.failed.add(path)
-        else:
+        elif found.todos:
             self.raw.todos += [(path, todo) for todo in found.todos]
         return found
 
@@ -240,7 +241,8 @@ class _Walk:
                                 "partners are YAML files named <id>.yaml")
 
     def agreements(self) -> None:
-        facts = schema.properties_of("agreement") - schema.properties_of("agreementTranslation")
+        facts = frozenset(schema.properties_of("agreement")
+                          - schema.properties_of("agreementTranslation"))
         for path, is_dir in self.entries("agreements", recursive=True):
             if is_dir:
                 continue
@@ -256,7 +258,7 @@ class _Walk:
             else:
                 source_name = f"{m['stem']}.{self.source_lang}.md"
                 src = self.load(path, "agreementTranslation", markdown=True,
-                                foreign=dict.fromkeys(facts, source_name))
+                                foreign=(facts, source_name))
                 if src:
                     self.raw.translations.setdefault(m["lang"], []).append(src)
 

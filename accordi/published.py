@@ -17,6 +17,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ErrorCollector
 
@@ -58,21 +59,37 @@ def read_entries(file: Path, errors: ErrorCollector) -> list[Entry]:
                        "write one address a line, starting with `/`, optionally followed "
                        "by `removed YYYY-MM-DD`")
             continue
-        removed = None
-        if m["date"]:
-            try:
-                removed = dt.date.fromisoformat(m["date"])
-            except ValueError:
-                errors.add(file, number, "", f"`{m['date']}` is not a date",
-                           "write the day of removal as YYYY-MM-DD")
-                continue
+        removed = removal_day(m["date"], file, number, errors)
+        if not removed.ok:
+            continue
         if m["path"] in first:
             errors.add(file, number, "", f"`{m['path']}` is listed twice (first on line "
                        f"{first[m['path']]})", "keep one line for each address")
             continue
         first[m["path"]] = number
-        entries.append(Entry(m["path"], number, removed))
+        entries.append(Entry(m["path"], number, removed.day))
     return entries
+
+
+class Day(NamedTuple):
+    """The day of a `removed YYYY-MM-DD` line: None when the line gives none; not `ok` when
+    what it gives is not a date (reported)."""
+
+    ok: bool
+    day: dt.date | None
+
+
+def removal_day(written: str | None, file: Path, number: int, errors: ErrorCollector
+                ) -> Day:
+    """The day a line of a list of published addresses or anchors says one was removed."""
+    if not written:
+        return Day(True, None)
+    try:
+        return Day(True, dt.date.fromisoformat(written))
+    except ValueError:
+        errors.add(file, number, "", f"`{written}` is not a date",
+                   "write the day of removal as YYYY-MM-DD")
+        return Day(False, None)
 
 
 def record(content: Path, addresses: set[str]) -> int:

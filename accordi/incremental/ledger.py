@@ -56,11 +56,42 @@ class Ledger:
             st = os.stat(f"{self.output}/{path}")
         except OSError:
             return False
+        return self._as_published(path, record, st)
+
+    def _as_published(self, path: str, record: Published, st: os.stat_result) -> bool:
         intact = st.st_size == record.size and (
             not record.stamp or record.stamp == f"{st.st_ino}:{st.st_mtime_ns}")
         if intact:
             self._known[path] = record
         return intact
+
+    def folder_intact(self) -> bool:
+        """The folder holds exactly the files published, each as it was published. One walk
+        of the folder: each file's stat is taken where the listing found it, which costs
+        less than looking each file up by its path (tens of thousands on a large site)."""
+        files, known = self.files, self._known
+        found = 0
+
+        def walk(here: str, prefix: str) -> bool:
+            nonlocal found
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not walk(entry.path, f"{prefix}{entry.name}/"):
+                            return False
+                        continue
+                    path = prefix + entry.name
+                    record = files.get(path)
+                    if record is None or (known.get(path) is not record
+                                          and not self._as_published(path, record, entry.stat())):
+                        return False
+                    found += 1
+            return True
+
+        try:
+            return walk(self.output, "") and found == len(files)
+        except OSError:
+            return False
 
     def set(self, path: str, record: Published | None, reads: Frozen | None = None) -> None:
         """Record a file (None: gone), and what its output read."""

@@ -45,7 +45,7 @@ class Publishing:
              read_history(job.paths.content) if job.history else None),
             (job.as_of, job.base_url), (code_version(), search_version()))
         last = self.store.get("builds", self.ledger.output)
-        if last and self.ledger.files and self._intact_folder(job.paths.output) and (
+        if last and self.ledger.files and self.ledger.folder_intact() and (
                 self.inputs.stamps == last.get("stamps")
                 or self.inputs.contents == last.get("contents")):
             if last.get("stamps") != self.inputs.stamps:  # only touched: by stamps next time
@@ -55,10 +55,6 @@ class Publishing:
             return list(last["warnings"])
         _ = self.inputs.contents  # before reading: an edit from now on is seen next time
         return None
-
-    def _intact_folder(self, output: Path) -> bool:
-        return (all(self.ledger.intact(p) for p in self.ledger.files)
-                and holds_only(output, set(self.ledger.files)))
 
     def apart(self, work: Callable[[], T]) -> T:
         """`work()` in a forked child when there are several cores: what a large site takes
@@ -110,7 +106,7 @@ class Publishing:
         staging.adopted(sorted(made.written))  # written by other processes
         self._drop_old_shards()
         if (index_kept and not made.written and not made.removed
-                and self._intact_folder(output)):
+                and self.ledger.folder_intact()):
             self.keep_output = True
             return False
         self.keep_output = False
@@ -180,22 +176,3 @@ class Publishing:
 
     def search_files(self) -> dict[str, int]:
         return {p: rec.size for p, rec in self.ledger.files.items() if rec.tag}
-
-
-def holds_only(folder: Path, files: set[str]) -> bool:
-    """`folder` holds exactly `files` (POSIX paths relative to it), nothing more or less."""
-    found: set[str] = set()
-
-    def walk(here: str, prefix: str) -> None:
-        with os.scandir(here) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found.add(prefix + entry.name)
-
-    try:
-        walk(str(folder), "")
-    except OSError:
-        return False
-    return found == files
