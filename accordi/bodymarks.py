@@ -2,10 +2,12 @@
 article, paragraph and point), the links it makes into this site, and the headings that
 look like articles but are not where articles go.
 
-Worked out once, when an agreement's file is parsed (in parallel on a first build, then
-kept with the parsed file in the build cache), so that the checks on a whole site (see
-`accordi.deeplinks`) never convert every text again. The anchors come from the same tree
-processor as the pages' own, so they are the page's anchors, never a guess.
+The links, and whether a body has a summary and a text, are noted when its file is parsed.
+The anchors come from the pages' own conversion: a build makes the pages first and checks
+their deep links after (see `accordi.deeplinks`). Where no page was made (`build.py check`,
+a build stopped by other mistakes, the live preview after an edit) `anchors_of` finds them
+with the same block parser and tree processor as the pages', so they are the page's
+anchors, never a guess.
 """
 
 from __future__ import annotations
@@ -33,11 +35,8 @@ class Link(NamedTuple):
 
 @dataclass(frozen=True)
 class BodyMarks:
-    """A body's anchors (separated by spaces, in page order: few strings for a site of
-    thousands of texts) in its summary and its text, and its links into the site."""
+    """A body's links into the site, and which of its parts it has."""
 
-    summary: str = ""
-    text: str = ""
     links: tuple[Link, ...] = ()
     has_summary: bool = False  # whether the body has prose before its articles, and
     has_text: bool = False     # articles: a page in another language shows the source's
@@ -99,14 +98,18 @@ def links_of(body: str, first_line: int) -> tuple[Link, ...]:
 
 
 def marks_of(body: str, first_line: int) -> BodyMarks:
-    """The anchors and links of a body (its nesting was checked already: see
-    `text.body_problems`)."""
+    """The links of a body, and which of its parts it has."""
+    summary, text = split_body(body)
+    marks = BodyMarks(links_of(body, first_line), bool(summary), bool(text))
+    return NONE if marks == NONE else marks
+
+
+def anchors_of(part: str) -> list[str]:
+    """The anchors a body part gets on its page, in page order, without converting it
+    (its nesting was checked already: see `text.body_problems`)."""
     global _FINDER
     _FINDER = _FINDER or _AnchorFinder()
-    summary, text = split_body(body)
-    marks = BodyMarks(" ".join(_FINDER.anchors(summary)), " ".join(_FINDER.anchors(text)),
-                      links_of(body, first_line), bool(summary), bool(text))
-    return NONE if marks == NONE else marks
+    return _FINDER.anchors(part)
 
 
 class Heading(NamedTuple):

@@ -1,7 +1,7 @@
 """The build: the outputs the site is made of, and the steps that make them.
 
     read content -> load and check the site -> check addresses -> plan outputs ->
-    check deep links -> make outputs -> index search -> record addresses and anchors ->
+    make outputs -> check deep links -> index search -> record addresses and anchors ->
     publish
 
 `build` runs them for the command line, into a fresh folder swapped into place; the live
@@ -119,17 +119,22 @@ def update(job: Job, session: BuildSession, sink: Sink, steps: Steps | None = No
         raise ContentFailure(errors)
     ctx = session.context(site, job)
     outputs = steps.run("plan outputs", session.plan, OUTPUTS, ctx)
-    anchors = steps.run("check deep links", deeplinks.check, site, outputs,  # with the
-                        job.paths.template_folders, errors, session.links)  # mistakes above
+    if errors.failed or first is not None:  # with the mistakes above; in the live preview,
+        steps.run("check deep links", deeplinks.check, site, outputs,  # before the edited
+                  job.paths.template_folders, errors, session.links)  # pages go out
     if errors.failed:
         raise ContentFailure(errors)
-    if first is None:  # a build reports what `build.py check` warns about (a summary)
-        steps.run("gather warnings", check.warnings, site, errors)
     made = steps.run("make outputs", session.make, outputs, ctx, sink, first)
+    if first is None:  # a build: against the anchors its pages were made with
+        made.anchors = steps.run("check deep links", deeplinks.check, site, outputs,
+                                 job.paths.template_folders, errors, session.links,
+                                 made.anchors)
+        if errors.failed:
+            raise ContentFailure(errors)
+        # What `build.py check` warns about, as a summary; the addresses it publishes.
+        steps.run("gather warnings", check.warnings, site, errors)
+        made.addresses = set(manifest.published(site))  # recorded after the build
     made.warnings = [e.format() for e in errors.sorted()]
-    if first is None:  # a build: the addresses and anchors it publishes are recorded after it
-        made.addresses = set(manifest.published(site))
-        made.anchors = anchors
     return made
 
 

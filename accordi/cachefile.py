@@ -17,13 +17,13 @@ import sqlite3
 import stat
 from pathlib import Path
 
-LAYOUT = 3  # PRAGMA user_version of the files this version makes
+LAYOUT = 4  # PRAGMA user_version of the files this version makes
 LOCK_WAIT = 10.0  # seconds another process may hold the cache locked before it is replaced
 MAGIC = b"SQLite format 3\0"
 TABLES = {
     "kv": "CREATE TABLE kv (space TEXT, key TEXT, value BLOB, PRIMARY KEY (space, key))",
     "files": "CREATE TABLE files (output TEXT, path TEXT, digest TEXT, size INTEGER, "
-             "stamp TEXT, tag TEXT, PRIMARY KEY (output, path))",
+             "stamp TEXT, tag TEXT, anchors TEXT, PRIMARY KEY (output, path))",
     "reads": "CREATE TABLE reads (output TEXT, path TEXT, value BLOB, "
              "PRIMARY KEY (output, path))",
     "records": "CREATE TABLE records (output TEXT, key TEXT, value BLOB, "

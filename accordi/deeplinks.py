@@ -6,14 +6,15 @@ would take `#art-3` off the page without a word. Each anchor an agreement's page
 is recorded (see `accordi.anchors`) and must still be on the page, or be noted as renumbered
 (the page then keeps the old anchor on the new heading) or removed. A link to a page or an
 anchor of this site that does not exist is never what the editor meant either. Both stop
-the build, with the file and line to fix. The anchors of a page are those worked out when
-its file was parsed (`Source.marks`), so no text is converted again for the check.
+the build, with the file and line to fix. A build checks after making the pages, with the
+anchors their conversion gave them (`made`), so no text is parsed twice; where no page was
+made, the anchors are found from the texts (`bodymarks.anchors_of`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import manifest
 from .anchors import LEDGER, Ledger, Note, PageEntry, address_of, ancestors, entry, landing
-from .bodymarks import Heading, Link, headings, links_of, marks_of
+from .bodymarks import Heading, Link, anchors_of, headings, links_of
 from .errors import ErrorCollector
 from .output import Output
 from .pages.spec import PageKey, output_of, page_keys
@@ -35,10 +36,12 @@ PARTS = ("summary", "text")
 
 
 def check(site: Site, outputs: Sequence[Output], templates: tuple[Path, ...],
-          errors: ErrorCollector, known: Known | None = None) -> dict[str, str]:
+          errors: ErrorCollector, known: Known | None = None,
+          made: Mapping[str, str] | None = None) -> dict[str, str]:
     """Report every published anchor that would vanish and every link that leads nowhere.
     Returns the anchors of each agreement page, by address (for `anchors.record`). With
-    `known` (what the last check found), only records made again since are looked at."""
+    `known` (what the last check found), only records made again since are looked at; with
+    `made` (the anchors of pages just made, by address), those pages' texts are not."""
     known = known if known is not None else Known()
     if known.ledger is not site.anchors or known.settings != _settings(site):
         known.ledger, known.settings, known.records = site.anchors, _settings(site), {}
@@ -51,7 +54,7 @@ def check(site: Site, outputs: Sequence[Output], templates: tuple[Path, ...],
             done = done._replace(agreement=a)
         elif done is None or done.agreement is not a:
             before = len(errors.errors)
-            done = _agreement(site, a, errors)
+            done = _agreement(site, a, errors, made or {})
             if len(errors.errors) > before:  # looked at again until it is in order
                 done = done._replace(agreement=None, langs=())
         records[a.id] = done
@@ -108,14 +111,17 @@ def _same(done: Checked, a: Agreement) -> bool:
             and all(x is y for x, y in zip(done.sources, now, strict=True)))
 
 
-def _agreement(site: Site, a: Agreement, errors: ErrorCollector) -> Checked:
+def _agreement(site: Site, a: Agreement, errors: ErrorCollector, made: Mapping[str, str]
+               ) -> Checked:
     """Check the anchors of the agreement's pages in every language; its links to check."""
     router = Router("/")
     source_lang = site.settings.source_lang
     anchors: dict[str, str] = {}
     for lang in site.settings.languages:
         address = address_of(router.output_path("agreement", lang, a.id))
-        anchors[address], shown = page_anchors(a, lang, source_lang)
+        found = made.get(address)
+        anchors[address] = page_anchors(a, lang, source_lang) if found is None else found
+        shown = _shown(a.bodies, lang, source_lang, "text").source
         page(entry(site.anchors, address), anchors[address], address, shown, errors)
     links = [(src.path, address_of(router.output_path("agreement", lang, a.id)),
               src.marks.links)
@@ -126,7 +132,7 @@ def _agreement(site: Site, a: Agreement, errors: ErrorCollector) -> Checked:
 
 def current_anchors(site: Site) -> dict[str, str]:
     """Each agreement page's anchors, by address, as a build records them."""
-    return {address: page_anchors(a, lang, site.settings.source_lang)[0]
+    return {address: page_anchors(a, lang, site.settings.source_lang)
             for address, a, lang in _agreement_pages(site)}
 
 
@@ -137,17 +143,11 @@ def _agreement_pages(site: Site) -> Iterator[tuple[str, Agreement, str]]:
             yield address_of(router.output_path("agreement", lang, a.id)), a, lang
 
 
-def page_anchors(a: Agreement, lang: str, source_lang: str) -> tuple[str, Source]:
+def page_anchors(a: Agreement, lang: str, source_lang: str) -> str:
     """The anchors of the agreement's page in `lang`, in page order, separated by spaces,
-    and the file whose text it shows (its own language's, else the source's)."""
-    found, shown = [], a.source
-    for part in PARTS:
-        body = _shown(a.bodies, lang, source_lang, part)
-        if part == "text":
-            shown = body.source
-        if anchors := getattr(body.source.marks, part):
-            found.append(anchors)
-    return " ".join(found), shown
+    found from its texts (the page's making gives the same: see `pages.records`)."""
+    return " ".join(anchor for part in PARTS for anchor in anchors_of(
+        getattr(_shown(a.bodies, lang, source_lang, part), part)))
 
 
 def _shown(bodies: dict[str, Body], lang: str, source_lang: str, part: str) -> Body:
@@ -357,7 +357,7 @@ def _page_anchors(bodies: dict[str, Body], lang: str, source: str) -> list[str]:
         body = bodies.get(lang)
         if body is None or not getattr(body, part):
             body = bodies[source]
-        out += getattr(marks_of(body.source.body, body.line), part).split()
+        out += anchors_of(getattr(body, part))
     return out
 
 

@@ -67,6 +67,11 @@ class Session(Protocol):
         """The bytes of a file published as it is (an asset, a document)."""
         ...
 
+    def note_anchors(self, path: str, anchors: str) -> None:
+        """The anchors the page at `path` gives its texts, separated by spaces: a build
+        checks its deep links against them once the pages are made (`Made.anchors`)."""
+        ...
+
 
 class Renderer(Protocol):
     """Turns a page's specification (`accordi.pages.spec.PageSpec`) into HTML."""

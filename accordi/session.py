@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from . import model, theme
+from .anchors import address_of
 from .config import Paths, settings_from
 from .content import RawContent, read_content
 from .converter import Rendered, Renderer
@@ -60,7 +61,8 @@ class Made:
     rendered: int = 0                                  # pages made
     searchable: dict[str, str] = field(default_factory=dict)  # page -> digest of its bytes
     addresses: set[str] = field(default_factory=set)  # every page address of the site
-    anchors: dict[str, str] = field(default_factory=dict)  # each agreement page's anchors
+    anchors: dict[str, str] = field(default_factory=dict)  # agreement pages' anchors, by
+                                                           # address (those made, in a build)
     warnings: list[str] = field(default_factory=list)  # what the content check noted
 
 
@@ -115,6 +117,7 @@ class PlainSession:
         self.files: set[str] = set()             # published by this build
         self.index: dict[str, int] = {}          # the search index's files, and their sizes
         self.links = Known()
+        self.noted: dict[str, str] = {}           # page -> its anchors, as made
 
     # -- the spine's steps -----------------------------------------------------------------
 
@@ -142,6 +145,7 @@ class PlainSession:
     def make(self, outputs: list[Output], ctx: Context, sink: Sink,
              first: set[str] | None = None) -> Made:
         made = Made()
+        self.noted = {}
         for out in outputs:
             data = out.make(ctx)
             sink(out.path, data)
@@ -151,6 +155,7 @@ class PlainSession:
             made.rendered += out.page
             if out.searchable:
                 made.searchable[out.path] = digest(data)
+        made.anchors = {address_of(path): found for path, found in self.noted.items()}
         return made
 
     def apart(self, work: Callable[[], T]) -> T:
@@ -202,6 +207,9 @@ class PlainSession:
 
     def file(self, path: Path) -> bytes:
         return path.read_bytes()
+
+    def note_anchors(self, path: str, anchors: str) -> None:
+        self.noted[path] = anchors
 
 
 def digest(data: bytes) -> str:

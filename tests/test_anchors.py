@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from accordi.anchors import HEADER, LEDGER
-from accordi.bodymarks import marks_of
-from accordi.cli import load_site
+from accordi.bodymarks import anchors_of
+from accordi.cli import build_once, load_site
 from accordi.config import Paths
 from accordi.converter import Renderer
+from accordi.errors import ContentFailure
 from accordi.text import split_body
 from tests.conftest import FIXTURE, cli, make_site
 from tests.live import LiveBuilder
@@ -192,8 +193,9 @@ def test_a_recorded_removal_lets_the_build_through(published):
     assert code == 0, stderr
 
 
-def test_the_anchors_worked_out_with_the_file_are_the_pages_own():
-    """What the checks know of a body is what its page has, whatever the Markdown does."""
+def test_the_anchors_found_from_a_text_are_its_pages_own():
+    """What a check finds of a body without a page is what its page has, whatever the
+    Markdown does."""
     bodies = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
               for p in sorted((FIXTURE / "agreements").glob("*.md"))]
     bodies += [
@@ -205,9 +207,8 @@ def test_the_anchors_worked_out_with_the_file_are_the_pages_own():
     renderer = Renderer()
     for body in bodies:
         summary, text = split_body(body)
-        marks = marks_of(body, 1)
-        assert marks.summary.split() == renderer.render(summary).anchors, body
-        assert marks.text.split() == renderer.render(text, 1, "it").anchors, body
+        assert anchors_of(summary) == renderer.render(summary).anchors, body
+        assert anchors_of(text) == renderer.render(text, 1, "it").anchors, body
 
 
 def test_the_preview_finds_after_each_edit_what_a_check_finds(published, tmp_path):
@@ -253,3 +254,36 @@ def test_the_preview_finds_after_each_edit_what_a_check_finds(published, tmp_pat
          "lisbona-2021/"],
         [],
         [f"field `body`: the link `{PAGE}#art-9` points to no anchor `#art-9` on that page"]]
+
+
+def _no_text_parsed(self, source):  # in place of the finder: a build must not need it
+    raise AssertionError("a text was parsed for its anchors")
+
+
+@pytest.mark.parametrize(("incremental", "workers"), [(True, 2), (True, 1), (False, 1)])
+def test_a_build_checks_deep_links_against_the_anchors_its_pages_were_made_with(
+        tmp_path, monkeypatch, incremental, workers):
+    """No text is parsed a second time for its anchors: a build makes its pages, then checks
+    the links and the published anchors against what the pages got; an incremental build
+    knows the anchors of the pages it did not make again from the last one."""
+    content = make_site(tmp_path)
+    paths = Paths(content=content, output=tmp_path / "output", cache=tmp_path / "cache")
+    as_of = dt.date.fromisoformat(AS_OF)
+    monkeypatch.setattr("accordi.bodymarks._AnchorFinder.anchors", _no_text_parsed)
+    build_once(paths, as_of, workers=workers, incremental=incremental)
+    linker = content / "agreements/ateneo-2019.it.md"
+    original = linker.read_text(encoding="utf-8")
+    for target in ("#art-2", "#art-1-2-b"):  # the linked page stays as it was
+        linker.write_text(original + f"\nVedi [qui]({PAGE}{target}).\n", encoding="utf-8")
+        report = build_once(paths, as_of, workers=workers, incremental=incremental)
+        assert report.pages >= 1
+        html = (paths.output / "it/accordi/ateneo-2019/index.html").read_text(encoding="utf-8")
+        assert f'{PAGE}{target}"' in html  # under the site's base path
+    linker.write_text(original + f"\nVedi [qui]({PAGE}#art-9).\n", encoding="utf-8")
+    with pytest.raises(ContentFailure) as failure:
+        build_once(paths, as_of, workers=workers, incremental=incremental)
+    assert [e.format() for e in failure.value.collector.sorted()][0].startswith(
+        f"content/agreements/ateneo-2019.it.md:{len(original.splitlines()) + 2}: error: "
+        f"field `body`: the link `{PAGE}#art-9` points to no anchor `#art-9` on that page")
+    assert f'{PAGE}#art-1-2-b"' in (
+        paths.output / "it/accordi/ateneo-2019/index.html").read_text(encoding="utf-8")

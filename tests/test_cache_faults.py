@@ -26,7 +26,7 @@ from tests.conftest import PYTHON, ROOT, cli, make_site
 from tests.test_serve import fetch, free_port, touch_edit, wait_for
 
 AS_OF = "2024-01-15"
-NAME = "cache-v3.sqlite"
+NAME = "cache-v4.sqlite"
 TABLES = {"kv", "files", "reads", "records", "pending"}
 
 

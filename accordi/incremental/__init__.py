@@ -106,5 +106,8 @@ class IncrementalSession(Loading, Making, Publishing):
         self.recorder.note(file_key(path), "stat")
         return path.read_bytes()
 
+    def note_anchors(self, path: str, anchors: str) -> None:
+        self.noted[path] = anchors
+
 
 __all__ = ["IncrementalSession"]

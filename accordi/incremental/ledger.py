@@ -23,6 +23,7 @@ class Published(NamedTuple):
     size: int
     stamp: str = ""  # inode and modification time once published ("" until then)
     tag: str = ""    # for the files of the search index: the shard's tag
+    anchors: str | None = None  # a page's anchors, as its making noted them
 
 
 Changed = dict[Key, set[str]]  # record -> fields whose values changed

@@ -8,6 +8,7 @@ import time
 from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
+from ..anchors import address_of
 from ..output import Context, Output
 from ..session import Made, Sink
 from .digests import Values
@@ -24,13 +25,14 @@ AT_ONCE = {FIRST, "redirect", "removed"}  # ...and what stands at an agreement's
 
 class Result(NamedTuple):
     """One output made: its file's digest and size, whether it has the bytes published
-    before, and what it read."""
+    before, what it read, and a page's anchors (see `Session.note_anchors`)."""
 
     path: str
     digest: str
     size: int
     same: bool
     reads: Frozen
+    anchors: str | None = None
 
 
 class Making:
@@ -50,6 +52,7 @@ class Making:
         self._made_from: list[Output] | None = None  # the list of outputs last made from
         self._by_path: dict[str, Output] = {}
         self.searchable: set[str] = set()     # the pages the search index holds
+        self.noted: dict[str, str] = {}         # page -> its anchors, until it is settled
 
     def make(self, outputs: list[Output], ctx: Context, sink: Sink,
              first: set[str] | None = None) -> Made:
@@ -67,6 +70,8 @@ class Making:
         for out in outputs:
             if self.ledger.current(out.path):
                 made.unchanged.add(out.path)
+                if (found := self.ledger.files[out.path].anchors) is not None:
+                    made.anchors[address_of(out.path)] = found
             elif first is not None and out.kind not in AT_ONCE and out.path not in first:
                 self.pending[out.path] = out  # its previous file stands meanwhile
                 self.ledger.stale.add(out.path)
@@ -143,13 +148,15 @@ class Making:
                 page: bool = True) -> None:
         previous = self.ledger.files.get(result.path)
         stamp = previous.stamp if result.same and previous else ""
-        self.ledger.set(result.path, Published(result.digest, result.size, stamp),
-                        result.reads)
+        self.ledger.set(result.path, Published(result.digest, result.size, stamp, "",
+                                               result.anchors), result.reads)
         self.ledger.stale.discard(result.path)
         self.ledger.learn(self._values(), reads if reads is not None else thaw(result.reads))
         (made.unchanged if result.same else made.written).add(result.path)
         made.made.add(result.path)
         made.rendered += page
+        if result.anchors is not None:
+            made.anchors[address_of(result.path)] = result.anchors
         if kind == FIRST:
             made.searchable[result.path] = result.digest
 
@@ -166,7 +173,8 @@ class Making:
         same = bool(previous and previous.digest == digest and self.ledger.intact(out.path))
         if not same:
             sink(out.path, data)
-        return Result(out.path, digest, len(data), same, freeze(reads, self.interned)), reads
+        return Result(out.path, digest, len(data), same, freeze(reads, self.interned),
+                      self.noted.pop(out.path, None)), reads
 
     def _in_processes(self, records: list[Output], ctx: Context, sink: Sink
                       ) -> Iterator[tuple[Result, Reads | None]]:

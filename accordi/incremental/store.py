@@ -26,7 +26,7 @@ import yaml
 from .. import cachefile
 
 PACKAGE = Path(__file__).resolve().parent.parent
-FILE = "cache-v3.sqlite"
+FILE = "cache-v4.sqlite"
 FLUSH_EVERY = 1000  # values
 
 
@@ -159,10 +159,11 @@ class Store:
 
     # -- the ledger of an output folder ----------------------------------------------------
 
-    def files(self, output: str) -> dict[str, tuple[str, int, str, str]]:
-        """What was published in `output`: path -> (digest, size, stamp, tag)."""
+    def files(self, output: str) -> dict[str, tuple[str, int, str, str, str | None]]:
+        """What was published in `output`: path -> (digest, size, stamp, tag, anchors)."""
         return self._run(lambda db: {row[0]: tuple(row[1:]) for row in db.execute(
-            "SELECT path, digest, size, stamp, tag FROM files WHERE output=?", (output,))}, {})
+            "SELECT path, digest, size, stamp, tag, anchors FROM files WHERE output=?",
+            (output,))}, {})
 
     def rows(self, table: str, output: str) -> dict[str, Any]:
         """The values of `reads` or `records` for `output`, by path or key."""
@@ -236,7 +237,7 @@ def _many(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:
 def _save_files(db: sqlite3.Connection, output: str, files: dict[str, tuple | None]) -> None:
     db.executemany("DELETE FROM files WHERE output=? AND path=?",
                    [(output, p) for p, v in sorted(files.items()) if v is None])
-    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [(output, p, *v) for p, v in sorted(files.items()) if v is not None])
 
 

@@ -70,9 +70,12 @@ def _texts(p: Parts, a: Agreement, lang: str) -> dict[str, Any]:
     published (see `accordi.anchors`), so that links saved before still land."""
     summary = p.body_part(a.bodies, lang, "summary")
     text = p.body_part(a.bodies, lang, "text", shift=1, self_links=True)
-    notes = p.site.anchors.notes_of(address_of(p.router.output_path("agreement", lang, a.id)))
+    path = p.router.output_path("agreement", lang, a.id)
+    found = [x for part in (summary, text) if part for x in part["anchors"]]
+    p.ctx.session.note_anchors(path, " ".join(found))
+    notes = p.site.anchors.notes_of(address_of(path))
     if notes:
-        have = {x for part in (summary, text) if part for x in part["anchors"]}
+        have = set(found)
         moved = moves(notes, have)
         summary, text = keep_former(summary, moved), keep_former(text, moved)
     return {"summary": summary, "text": text}
