@@ -8,6 +8,7 @@ is passed to an output, so what it is made from is what it reads of these.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,36 @@ def whole(name: str) -> Owner:
     """Who a value made from the whole site belongs to (the map, the open-data tables):
     each its own, so that what one reads does not count against the others."""
     return ("site", "", name)
+
+
+class Facts(NamedTuple):
+    """What the catalogue of the open data states of a file it describes."""
+
+    size: int
+    sha256: str
+
+
+def file_facts(ctx: Context, path: str, make: Callable[[Context], bytes]) -> Facts:
+    """The size and checksum of the file `make` makes at `path`, remembered with it."""
+    def facts() -> Facts:
+        data = make(ctx)
+        return Facts(len(data), hashlib.sha256(data).hexdigest())
+    return ctx.session.remember(whole(path), "facts", facts)
+
+
+def stated(path: str, make: Callable[[Context], bytes]) -> Callable[[Context], bytes]:
+    """`make`, for a file whose size and checksum the catalogue states: they are noted as
+    the file is made, so the catalogue does not make it a second time (a large site's
+    tables and database take seconds)."""
+    def made(ctx: Context) -> bytes:
+        data: list[bytes] = []
+
+        def keep(c: Context) -> bytes:
+            data.append(make(c))
+            return data[0]
+        file_facts(ctx, path, keep)
+        return data[0] if data else make(ctx)  # noted already: made afresh
+    return made
 
 
 class Session(Protocol):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..i18n import strings, t
-from ..output import Context, Output
+from ..output import Context, Output, stated
 from ..records import Site
 from ..routes import Router
 from .opendata import DATAPACKAGE, to_csv, to_json
@@ -124,7 +124,8 @@ def descriptor(site: Site, router: Router, data: Dataset) -> dict[str, Any]:
 
 def plan(site: Site, router: Router) -> Iterable[Output]:
     """datapackage.json beside the CSV files."""
-    yield Output(router.file_output("data", DATAPACKAGE), package, "data")
+    path = router.file_output("data", DATAPACKAGE)
+    yield Output(path, stated(path, package), "data")
 
 
 def package(ctx: Context) -> bytes:

@@ -15,7 +15,6 @@ from site.yaml `catalogue`; what is missing is left out, and `build.py check` sa
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ..history import Change
 from ..i18n import strings, t
-from ..output import Context, whole
+from ..output import Context, Facts, file_facts, whole
 from ..records import Site
 from ..routes import Router
 from . import datapackage as datapackage_file
@@ -73,12 +72,13 @@ KINDS = {"CSV": Kind("CSV", "text/csv", RFC4180),
 
 @dataclass(frozen=True)
 class FileInfo:
-    """A published file a distribution describes: name, kind, descriptions, its bytes."""
+    """A published file a distribution describes: name, kind, descriptions, its size and
+    checksum."""
 
     name: str
     kind: Kind
     description: dict[str, str]
-    data: bytes
+    facts: Facts
 
 
 def files(ctx: Context) -> list[FileInfo]:
@@ -94,9 +94,9 @@ def files(ctx: Context) -> list[FileInfo]:
         kind = KINDS.get(entry["format"])
         if kind is None:  # README.txt, and the catalogue itself
             continue
-        name = entry["name"]
+        name, path = entry["name"], router.file_output("data", entry["name"])
         out.append(FileInfo(name, kind, {lg: described[lg][i]["description"] for lg in langs},
-                            planned[router.file_output("data", name)](ctx)))
+                            file_facts(ctx, path, planned[path])))
     return out
 
 
@@ -188,11 +188,11 @@ def _distribution(w: _Writer, f: FileInfo, licence: URIRef) -> URIRef:
     w.add(node, DCAT.mediaType, w.typed(IANA + f.kind.media_type, DCTERMS.MediaType))
     w.add(node, DCTERMS.format, w.typed(f"{EU}file-type/{f.kind.file_type}",
                                         DCTERMS.MediaTypeOrExtent))
-    w.add(node, DCAT.byteSize, Literal(len(f.data), datatype=XSD.nonNegativeInteger))
+    w.add(node, DCAT.byteSize, Literal(f.facts.size, datatype=XSD.nonNegativeInteger))
     checksum = w.typed(w.base + f"checksum-{stem}", SPDX.Checksum)
     w.add(checksum, SPDX.algorithm, w.typed(str(SPDX.checksumAlgorithm_sha256),
                                             SPDX.ChecksumAlgorithm))
-    w.add(checksum, SPDX.checksumValue, Literal(hashlib.sha256(f.data).hexdigest(),
+    w.add(checksum, SPDX.checksumValue, Literal(f.facts.sha256,
                                                 datatype=XSD.hexBinary))
     w.add(node, SPDX.checksum, checksum)
     w.add(node, DCTERMS.license, licence)

@@ -19,7 +19,7 @@ from babel import Locale
 
 from ..dates import PartialDate
 from ..i18n import dated, strings, t
-from ..output import Context, Output
+from ..output import Context, Output, stated
 from ..records import Site
 from ..routes import Router
 from ..schema import SCHEMA_PATH
@@ -106,14 +106,14 @@ def plan(site: Site, router: Router) -> Iterable[Output]:
     """Every file under /data/: a JSON and a CSV file per table, a JSON file per agreement,
     the schemas and the README."""
     for name in TOP:
-        yield Output(router.file_output("data", f"{name}.json"), partial(_table_json, name),
-                     "data")
+        path = router.file_output("data", f"{name}.json")
+        yield Output(path, stated(path, partial(_table_json, name)), "data")
     for aid in site.agreements:
         yield Output(router.file_output("agreement_data", aid), partial(_agreement_json, aid),
                      "data")
     for name in tables(site.settings.languages):
-        yield Output(router.file_output("data", f"{name}.csv"), partial(_table_csv, name),
-                     "data")
+        path = router.file_output("data", f"{name}.csv")
+        yield Output(path, stated(path, partial(_table_csv, name)), "data")
     yield Output(router.file_output("data", "opendata.schema.json"), _schema, "data")
     yield Output(router.file_output("data", "content.schema.json"), _content_schema, "data")
     yield Output(router.file_output("data", README),

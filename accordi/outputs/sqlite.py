@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 from ..i18n import strings, t
-from ..output import Output
+from ..output import Output, stated
 from ..records import Site
 from ..routes import Router
 from .opendata import SQLITE, cell
@@ -91,4 +91,5 @@ def database(data: Dataset) -> bytes:
 
 def plan(site: Site, router: Router) -> Iterable[Output]:
     """The SQLite database under /data/."""
-    yield Output(router.file_output("data", SQLITE), lambda ctx: database(dataset(ctx)), "data")
+    path = router.file_output("data", SQLITE)
+    yield Output(path, stated(path, lambda ctx: database(dataset(ctx))), "data")
