@@ -264,7 +264,8 @@ def timeline(agreements: Iterable[Agreement], ctx: Context, lang: str,
     grid.append(el("line", {"class": "tl-today", "x1": today, "x2": today, "y1": AXIS - 6,
                             "y2": total}))
     title_id = f"{id_prefix}-title"
-    statuses = [s for s in STATUSES if any(a.status and a.status.value == s for a in items)]
+    present = {a.status.value for a in items if a.status}
+    statuses = [s for s in STATUSES if s in present]
     used = set(statuses) | ({"start"} if any(q.start is None for q in periods) else set())
     svg = el("svg", {"class": "timeline", "width": "100%", "height": round(total),
                      "role": "group", "aria-labelledby": title_id},

@@ -146,6 +146,8 @@ class Ledger:
         """Keep the digests of fields read for the first time."""
         for key, fields in reads.items():
             known = self.digests.get(key)
+            if known is not None and known.keys() >= fields:
+                continue
             new = fields if known is None else fields - known.keys()
             if new:
                 self.digests[key] = {**(known or {}), **values.digests(key, new)}

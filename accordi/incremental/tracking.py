@@ -103,7 +103,15 @@ class TrackedRecord:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._record, name)
-        self._recorder.note(self._key, WHOLE if type(value) is MethodType else name)
+        # `Recorder.note`, written out: a large site's outputs read millions of fields.
+        reads = self._recorder.reads
+        if reads is not None:
+            field = WHOLE if type(value) is MethodType else name
+            found = reads.get(self._key)
+            if found is None:
+                reads[self._key] = {field}
+            else:
+                found.add(field)
         return value
 
     def __setattr__(self, name: str, value: object) -> None:
