@@ -70,8 +70,8 @@ class Making:
         for out in outputs:
             if self.ledger.current(out.path):
                 made.unchanged.add(out.path)
-                if (found := self.ledger.files[out.path].anchors) is not None:
-                    made.anchors[address_of(out.path)] = found
+                if first is None and (found := self.ledger.files[out.path].anchors) is not None:
+                    made.anchors[address_of(out.path)] = found  # for the check of a build
             elif first is not None and out.kind not in AT_ONCE and out.path not in first:
                 self.pending[out.path] = out  # its previous file stands meanwhile
                 self.ledger.stale.add(out.path)
