@@ -67,7 +67,7 @@ class Source:
     body_line: int = 1
     data_digest: str = ""
     body_digest: str = ""  # of the body's UTF-8; empty for a file without one
-    marks: BodyMarks = NO_MARKS  # the body's anchors and links into the site
+    marks: BodyMarks = NO_MARKS  # the body's links into the site, and which parts it has
     todos: tuple[Todo, ...] = ()  # the file's lines marked TODO
 
     @property
