@@ -54,7 +54,7 @@ def check(site: Site, outputs: Sequence[Output], templates: tuple[Path, ...],
             done = done._replace(agreement=a)
         elif done is None or done.agreement is not a:
             before = len(errors.errors)
-            done = _agreement(site, a, errors, made or {})
+            done = _agreement(site, a, errors, made or {}, known.texts)
             if len(errors.errors) > before:  # looked at again until it is in order
                 done = done._replace(agreement=None, langs=())
         records[a.id] = done
@@ -93,6 +93,8 @@ class Known:
     ledger: Ledger | None = None
     settings: tuple[str, tuple[str, ...]] = ("", ())
     records: dict[str, Checked] = field(default_factory=dict)  # by agreement id
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (digest of a body,
+    # part) -> its anchors: an edit of one language's file leaves the other's text as it was
 
 
 def _settings(site: Site) -> tuple[str, tuple[str, ...]]:
@@ -111,8 +113,8 @@ def _same(done: Checked, a: Agreement) -> bool:
             and all(x is y for x, y in zip(done.sources, now, strict=True)))
 
 
-def _agreement(site: Site, a: Agreement, errors: ErrorCollector, made: Mapping[str, str]
-               ) -> Checked:
+def _agreement(site: Site, a: Agreement, errors: ErrorCollector, made: Mapping[str, str],
+               texts: dict[tuple[str, str], str]) -> Checked:
     """Check the anchors of the agreement's pages in every language; its links to check."""
     router = Router("/")
     source_lang = site.settings.source_lang
@@ -120,7 +122,8 @@ def _agreement(site: Site, a: Agreement, errors: ErrorCollector, made: Mapping[s
     for lang in site.settings.languages:
         address = address_of(router.output_path("agreement", lang, a.id))
         found = made.get(address)
-        anchors[address] = page_anchors(a, lang, source_lang) if found is None else found
+        anchors[address] = page_anchors(a, lang, source_lang, texts) if found is None \
+            else found
         shown = _shown(a.bodies, lang, source_lang, "text").source
         page(entry(site.anchors, address), anchors[address], address, shown, errors)
     links = [(src.path, address_of(router.output_path("agreement", lang, a.id)),
@@ -143,11 +146,21 @@ def _agreement_pages(site: Site) -> Iterator[tuple[str, Agreement, str]]:
             yield address_of(router.output_path("agreement", lang, a.id)), a, lang
 
 
-def page_anchors(a: Agreement, lang: str, source_lang: str) -> str:
+def page_anchors(a: Agreement, lang: str, source_lang: str,
+                 texts: dict[tuple[str, str], str] | None = None) -> str:
     """The anchors of the agreement's page in `lang`, in page order, separated by spaces,
-    found from its texts (the page's making gives the same: see `pages.records`)."""
-    return " ".join(anchor for part in PARTS for anchor in anchors_of(
-        getattr(_shown(a.bodies, lang, source_lang, part), part)))
+    found from its texts (the page's making gives the same: see `pages.records`); `texts`
+    keeps those found, by the digest of each body."""
+    texts = {} if texts is None else texts
+    found = []
+    for part in PARTS:
+        body = _shown(a.bodies, lang, source_lang, part)
+        key = (body.source.body_digest, part)
+        if key not in texts:
+            texts[key] = " ".join(anchors_of(getattr(body, part)))
+        if texts[key]:
+            found.append(texts[key])
+    return " ".join(found)
 
 
 def _shown(bodies: dict[str, Body], lang: str, source_lang: str, part: str) -> Body:
