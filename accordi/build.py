@@ -77,7 +77,7 @@ class Steps:
         finally:
             self.seconds[name] = time.perf_counter() - started
             if self.verbose:
-                print(f"  {name:<26} {self.seconds[name]:8.3f} s", flush=True)
+                print(f"  {name:<28} {self.seconds[name]:8.3f} s", flush=True)
 
 
 def build(job: Job, session: BuildSession) -> Report:

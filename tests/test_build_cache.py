@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from accordi.cli import build_once
@@ -14,7 +15,7 @@ from accordi.incremental.files import FileCache
 from accordi.incremental.store import Store
 from accordi.session import Job
 from bench.generate import generate
-from tests.conftest import make_site
+from tests.conftest import cli, make_site
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -229,3 +230,16 @@ def test_a_folder_listing_is_kept_until_an_entry_comes_goes_or_is_renamed(tmp_pa
     change(lambda: (folder / "sub").mkdir())
     assert [(p.name, link, is_dir) for p, link, is_dir in cache.listing(folder)] == [
         ("c.it.md", False, False), ("sub", False, True)]
+
+
+def test_a_verbose_build_prints_each_step_of_the_spine_and_its_seconds(tmp_path):
+    """`--verbose` names every step in the order the build runs them, each with its time."""
+    content = make_site(tmp_path)
+    code, stdout, stderr = cli("build", "--content", content, "--output", tmp_path / "out",
+                               "--cache", tmp_path / "cache", "--as-of", "2024-01-15",
+                               "--verbose")
+    assert code == 0, stderr
+    steps = [m.group(1) for m in re.finditer(r"^  (\S.*?) +\d+\.\d{3} s$", stdout, re.M)]
+    assert steps == ["read content", "load and check the site", "check addresses",
+                     "plan outputs", "make outputs", "check deep links", "gather warnings",
+                     "index search", "record addresses and anchors", "publish"]
