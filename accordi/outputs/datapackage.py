@@ -9,15 +9,15 @@ with each file's size and digest, so the descriptor and the files cannot disagre
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from ..i18n import strings, t
-from ..output import Context, Output, stated
+from ..output import Context, Facts, Output, file_facts, stated
 from ..records import Site
 from ..routes import Router
-from .opendata import DATAPACKAGE, to_csv, to_json
+from .opendata import DATAPACKAGE, table_csv, to_json
 from .tables import REFERENCES, Column, Dataset, Table, dataset, describe
 
 TABULAR_DATA_PACKAGE = "https://specs.frictionlessdata.io/tabular-data-package/"
@@ -68,9 +68,8 @@ def table_schema(table: Table, languages: tuple[str, ...]) -> dict[str, Any]:
     return schema
 
 
-def resource(data: Dataset, table: Table) -> dict[str, Any]:
+def resource(data: Dataset, table: Table, facts: Facts) -> dict[str, Any]:
     """A CSV file as a tabular data resource, with its size and SHA-256 digest."""
-    body = to_csv(data, table.name)
     langs = data.languages
     return {
         "name": table.name,
@@ -82,16 +81,18 @@ def resource(data: Dataset, table: Table) -> dict[str, Any]:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": len(body),
-        "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
+        "bytes": facts.size,
+        "hash": "sha256:" + facts.sha256,
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"',
                     "doubleQuote": True, "header": True},
         "schema": table_schema(table, langs),
     }
 
 
-def descriptor(site: Site, router: Router, data: Dataset) -> dict[str, Any]:
-    """The whole descriptor: who publishes the data, under which licence, and every CSV."""
+def descriptor(ctx: Context, data: Dataset) -> dict[str, Any]:
+    """The whole descriptor: who publishes the data, under which licence, and every CSV (its
+    size and digest as noted when the CSV file was made)."""
+    site, router = ctx.site, ctx.router
     s = site.settings
     langs, src = s.languages, s.source_lang
     meta = data.metadata()
@@ -118,7 +119,9 @@ def descriptor(site: Site, router: Router, data: Dataset) -> dict[str, Any]:
                       "title": meta[f"licence_name_{src}"]}],
         "sources": [{"title": title[src], "path": s.base_url}],
         "contributors": contributors,
-        "resources": [resource(data, table) for table in data.tables.values()],
+        "resources": [resource(data, table, file_facts(
+            ctx, router.file_output("data", f"{table.name}.csv"), partial(table_csv, table.name)))
+            for table in data.tables.values()],
     }
 
 
@@ -130,4 +133,4 @@ def plan(site: Site, router: Router) -> Iterable[Output]:
 
 def package(ctx: Context) -> bytes:
     """The descriptor of the CSV files."""
-    return to_json(descriptor(ctx.site, ctx.router, dataset(ctx)))
+    return to_json(descriptor(ctx, dataset(ctx)))

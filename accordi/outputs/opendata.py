@@ -113,7 +113,7 @@ def plan(site: Site, router: Router) -> Iterable[Output]:
                      "data")
     for name in tables(site.settings.languages):
         path = router.file_output("data", f"{name}.csv")
-        yield Output(path, stated(path, partial(_table_csv, name)), "data")
+        yield Output(path, stated(path, partial(table_csv, name)), "data")
     yield Output(router.file_output("data", "opendata.schema.json"), _schema, "data")
     yield Output(router.file_output("data", "content.schema.json"), _content_schema, "data")
     yield Output(router.file_output("data", README),
@@ -130,7 +130,8 @@ def _agreement_json(aid: str, ctx: Context) -> bytes:
     return to_json({"metadata": rows.metadata(), "agreement": rows.agreement_record(aid)})
 
 
-def _table_csv(name: str, ctx: Context) -> bytes:
+def table_csv(name: str, ctx: Context) -> bytes:
+    """The CSV file of table `name`."""
     return to_csv(dataset(ctx), name)
 
 
