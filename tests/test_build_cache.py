@@ -166,6 +166,24 @@ def test_an_unreadable_cache_only_costs_time(tmp_path):
     assert os.path.getsize(paths.output / "it/index.html") > 1000
 
 
+def test_what_a_build_put_aside_is_kept_once_published_removals_too(tmp_path):
+    """A build made in a child process keeps its reads aside until its output is published;
+    publishing moves them, and the reads of outputs gone are dropped."""
+    store = Store(tmp_path / "cache")
+    store.save("out", {}, {"a.html": ("old a",), "b.html": ("old b",)}, {"k": {"f": b"1"}})
+    store.save("out", {"a.html": ("d", 1, "", "", None)},
+               {"a.html": ("new a",), "b.html": None, "c.html": ("c",)},
+               {"k": None, "j": {"g": b"2"}}, pending=True)
+    assert store.rows("reads", "out") == {"a.html": ("old a",), "b.html": ("old b",)}
+    store.promote("out", {"a.html": ("d", 1, "", "", None)})
+    assert store.rows("reads", "out") == {"a.html": ("new a",), "c.html": ("c",)}
+    assert store.rows("records", "out") == {"j": {"g": b"2"}}
+    assert store.files("out") == {"a.html": ("d", 1, "", "", None)}
+    store.promote("out", {})  # nothing left aside: nothing changes
+    assert store.rows("reads", "out") == {"a.html": ("new a",), "c.html": ("c",)}
+    store.close()
+
+
 def test_a_one_off_build_lets_go_of_the_lists_values_before_making_files(tmp_path,
                                                                          monkeypatch):
     """A build that no update follows forgets what its lists kept of each agreement once

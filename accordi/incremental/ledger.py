@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from .digests import Digests, Values
-from .tracking import Frozen, Key, Reads
+from .tracking import Frozen, Key
 
 
 class Published(NamedTuple):
@@ -142,15 +143,16 @@ class Ledger:
                 self.changed_keys.add(key)
         return changed
 
-    def learn(self, values: Values, reads: Reads) -> None:
-        """Keep the digests of fields read for the first time."""
-        for key, fields in reads.items():
-            known = self.digests.get(key)
+    def learn(self, values: Values, reads: Iterable[tuple[Key, AbstractSet[str]]]) -> None:
+        """Keep the digests of fields read for the first time (`reads`: record, fields)."""
+        digests = self.digests
+        for key, fields in reads:
+            known = digests.get(key)
             if known is not None and known.keys() >= fields:
                 continue
             new = fields if known is None else fields - known.keys()
             if new:
-                self.digests[key] = {**(known or {}), **values.digests(key, new)}
+                digests[key] = {**(known or {}), **values.digests(key, new)}
                 self.changed_keys.add(key)
 
     def outdated(self, changed: Changed) -> Outputs:

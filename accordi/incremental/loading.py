@@ -26,7 +26,7 @@ from .fragments import Fragments
 from .ledger import Changed, Ledger
 from .patch import patch
 from .store import Store, code_version
-from .tracking import Frozen, Key, Reads, Recorder, freeze, tracked
+from .tracking import Flat, Frozen, Key, Recorder, freeze, tracked
 
 
 def environment(*roots: Path) -> str:
@@ -174,7 +174,7 @@ class Loading:
 
     # -- steps that depend on the site alone -----------------------------------------------
 
-    def recorded(self, compute: Callable[[], object]) -> Reads:
+    def recorded(self, compute: Callable[[], object]) -> Flat:
         """What `compute()` reads of the site (and of the values it uses)."""
         self.recorder.push()
         try:
@@ -192,7 +192,7 @@ class Loading:
             values = self._values()
             reads = self.recorded(lambda: check(tracked(site, self.recorder),
                                                 job.paths.content, local))
-            self.ledger.learn(values, reads)
+            self.ledger.learn(values, reads.items())
             step = Step(freeze(reads, self.interned), None, local.errors)
             if not local.errors:
                 self.steps[name] = step
@@ -214,7 +214,7 @@ class Loading:
             if plan not in self.plans:
                 listed: list[Output] = []
                 reads = self.recorded(partial(_extend, listed, plan, ctx))
-                self.ledger.learn(self._values(), reads)
+                self.ledger.learn(self._values(), reads.items())
                 self.plans[plan] = (freeze(reads, self.interned), listed)
                 again = True
         if again or self.outputs is None:

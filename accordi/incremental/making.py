@@ -16,7 +16,7 @@ from .fragments import Fragments
 from .ledger import Ledger, Published
 from .parallel import fork_map, forks
 from .store import Store
-from .tracking import Frozen, Reads, Recorder, freeze, thaw
+from .tracking import Flat, Frozen, Recorder, freeze, pairs
 
 PARALLEL_FROM = 64  # pages: below this, starting processes costs more than it saves
 FIRST = "agreement"  # the kind of page an edit makes at once, whatever is open...
@@ -127,7 +127,7 @@ class Making:
         records = [out for out in todo if out.kind == FIRST]
         rest = [out for out in todo if out.kind != FIRST]
         if forks(self.workers) and len(records) >= PARALLEL_FROM:
-            results: Iterator[tuple[Result, Reads | None]] = self._in_processes(records, ctx,
+            results: Iterator[tuple[Result, Flat | None]] = self._in_processes(records, ctx,
                                                                                sink)
         else:
             rest = records + rest
@@ -144,14 +144,15 @@ class Making:
             if out.searchable:
                 made.searchable[out.path] = result.digest
 
-    def _settle(self, result: Result, reads: Reads | None, made: Made, kind: str,
+    def _settle(self, result: Result, reads: Flat | None, made: Made, kind: str,
                 page: bool = True) -> None:
         previous = self.ledger.files.get(result.path)
         stamp = previous.stamp if result.same and previous else ""
         self.ledger.set(result.path, Published(result.digest, result.size, stamp, "",
                                                result.anchors), result.reads)
         self.ledger.stale.discard(result.path)
-        self.ledger.learn(self._values(), reads if reads is not None else thaw(result.reads))
+        self.ledger.learn(self._values(), reads.items() if reads is not None
+                          else pairs(result.reads))
         (made.unchanged if result.same else made.written).add(result.path)
         made.made.add(result.path)
         made.rendered += page
@@ -160,14 +161,14 @@ class Making:
         if kind == FIRST:
             made.searchable[result.path] = result.digest
 
-    def _one(self, out: Output, ctx: Context, sink: Sink) -> tuple[Result, Reads]:
+    def _one(self, out: Output, ctx: Context, sink: Sink) -> tuple[Result, Flat]:
         """Make `out`, noting what it reads; a file whose bytes changed goes to `sink`."""
         self.recorder.push()
         try:
             data = out.make(ctx)
         finally:
-            reads, owners = self.recorder.pop()
-        reads = self.fragments.flatten(reads, owners)
+            noted, owners = self.recorder.pop()
+        reads = self.fragments.flatten(noted, owners)
         digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
         previous = self.ledger.files.get(out.path)
         same = bool(previous and previous.digest == digest and self.ledger.intact(out.path))
@@ -177,7 +178,7 @@ class Making:
                       self.noted.pop(out.path, None)), reads
 
     def _in_processes(self, records: list[Output], ctx: Context, sink: Sink
-                      ) -> Iterator[tuple[Result, Reads | None]]:
+                      ) -> Iterator[tuple[Result, Flat | None]]:
         """Make `records` in one process per core; each hands its new files to `sink` and
         sends back only what the ledger keeps."""
         if self.store:

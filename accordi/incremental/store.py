@@ -188,15 +188,19 @@ class Store:
         self._run(work)
 
     def promote(self, output: str, files: dict[str, tuple | None]) -> None:
-        """Keep what `save(pending=True)` put aside, with the published files."""
+        """Keep what `save(pending=True)` put aside, with the published files: moved from
+        table to table as it is stored (a large site's reads are hundreds of megabytes once
+        unpickled)."""
         def work(db: sqlite3.Connection) -> None:
             with db:
                 _save_files(db, output, files)
-                found: dict[str, dict[str, Any]] = {"reads": {}, "records": {}}
-                for kind, key, value in db.execute(
-                        "SELECT kind, key, value FROM pending WHERE output=?", (output,)):
-                    found[kind][key] = pickle.loads(value)
-                _save_values(db, output, found["reads"], found["records"])
+                for table, column in (("reads", "path"), ("records", "key")):
+                    db.execute(f"DELETE FROM {table} WHERE output=? AND {column} IN (SELECT "
+                               "key FROM pending WHERE output=? AND kind=? AND value IS NULL)",
+                               (output, output, table))
+                    db.execute(f"INSERT OR REPLACE INTO {table} SELECT output, key, value "
+                               "FROM pending WHERE output=? AND kind=? AND value IS NOT NULL",
+                               (output, table))
                 db.execute("DELETE FROM pending WHERE output=?", (output,))
         self._run(work)
 

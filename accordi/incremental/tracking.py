@@ -14,7 +14,10 @@ notes on a page's former anchors.
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from types import MethodType
 from typing import Any, NamedTuple, cast
 
@@ -23,6 +26,7 @@ from ..records import Site
 
 Key = tuple[str, str]
 Reads = dict[Key, set[str]]  # while recording: fields read, by record
+Flat = dict[Key, AbstractSet[str]]  # recorded, with what the values used had read
 ORDER = "order"  # the field of a collection that its iteration reads
 WHOLE = "*"      # a method was called: the record as a whole was read
 
@@ -74,7 +78,7 @@ class Recorder:
         return reads, owners
 
 
-def freeze(reads: Reads, interned: dict[frozenset[str], frozenset[str]]) -> Frozen:
+def freeze(reads: Flat, interned: dict[frozenset[str], frozenset[str]]) -> Frozen:
     """Reads grouped by kind and fields (a list reads the same fields of every item), the
     sets of fields shared between outputs."""
     groups: dict[tuple[str, frozenset[str]], list[str]] = {}
@@ -86,9 +90,9 @@ def freeze(reads: Reads, interned: dict[frozenset[str], frozenset[str]]) -> Froz
         groups.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))))
 
 
-def thaw(frozen: Frozen) -> Reads:
-    """The reads a frozen record stands for."""
-    return {(g.kind, id): set(g.fields) for g in frozen for id in g.ids}
+def pairs(frozen: Frozen) -> Iterator[tuple[Key, frozenset[str]]]:
+    """(record, fields read of it) of every record a frozen record names."""
+    return (((g.kind, id), g.fields) for g in frozen for id in g.ids)
 
 
 class TrackedRecord:
@@ -102,20 +106,44 @@ class TrackedRecord:
         object.__setattr__(self, "_recorder", recorder)
 
     def __getattr__(self, name: str) -> Any:
+        """A name `tracking_class` gave no accessor: a method (the record read as a whole)
+        or something only some records have."""
         value = getattr(self._record, name)
-        # `Recorder.note`, written out: a large site's outputs read millions of fields.
-        reads = self._recorder.reads
-        if reads is not None:
-            field = WHOLE if type(value) is MethodType else name
-            found = reads.get(self._key)
-            if found is None:
-                reads[self._key] = {field}
-            else:
-                found.add(field)
+        self._recorder.note(self._key, WHOLE if type(value) is MethodType else name)
         return value
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{self._key} is read-only while outputs are made")
+
+
+def _accessor(name: str) -> property:
+    """Reads field `name` of the record, noting it. `Recorder.note`, written out: a large
+    site's outputs read millions of fields; and an accessor found on the class costs a
+    fraction of `__getattr__`, which Python calls only once its own lookup has failed."""
+    def read(self: TrackedRecord) -> Any:
+        reads = self._recorder.reads
+        if reads is not None:
+            found = reads.get(self._key)
+            if found is None:
+                reads[self._key] = {name}
+            else:
+                found.add(name)
+        return getattr(self._record, name)
+    return property(read)
+
+
+def tracking_class(kind: type) -> type[TrackedRecord]:
+    """The tracked view of records of class `kind`: an accessor for each of its fields and
+    properties (made once per kind of record: see `TrackedRecords`)."""
+    names = [f.name for f in dataclasses.fields(kind)] if dataclasses.is_dataclass(kind) else []
+    names += [n for n, v in inspect.getmembers(kind) if isinstance(v, property)]
+    return type(f"Tracked{kind.__name__}", (TrackedRecord,), {
+        "__slots__": (), **{n: _accessor(n) for n in names if not n.startswith("__")}})
+
+
+def track(record: object, key: Key, recorder: Recorder) -> TrackedRecord:
+    """`record`, each field read of which is noted under `key`."""
+    return tracking_class(type(record))(record, key, recorder)
 
 
 class TrackedRecords:
@@ -126,12 +154,16 @@ class TrackedRecords:
         self._records, self._kind, self._recorder = records, kind, recorder
         self._key: Key = (COLLECTIONS[kind], "")
         self._views: dict[str, TrackedRecord] = {}
+        self._classes: dict[type, type[TrackedRecord]] = {}
 
     def _view(self, id: str) -> Any:
         view = self._views.get(id)
         if view is None:
-            view = self._views[id] = TrackedRecord(self._records[id], (self._kind, id),
-                                                   self._recorder)
+            record = self._records[id]
+            kind = self._classes.get(type(record))
+            if kind is None:
+                kind = self._classes[type(record)] = tracking_class(type(record))
+            view = self._views[id] = kind(record, (self._kind, id), self._recorder)
         return view
 
     def __getitem__(self, id: str) -> Any:
@@ -187,7 +219,7 @@ class TrackedSite:
 
     def __init__(self, site: Site, recorder: Recorder):
         self._site, self._recorder = site, recorder
-        self.settings = TrackedRecord(site.settings, ("settings", ""), recorder)
+        self.settings = track(site.settings, ("settings", ""), recorder)
         self.agreements = TrackedRecords(site.agreements, "agreement", recorder)
         self.partners = TrackedRecords(site.partners, "partner", recorder)
         self.themes = TrackedRecords(site.themes, "theme", recorder)
