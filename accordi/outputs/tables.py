@@ -7,9 +7,10 @@ being published. Descriptions live in the locales (`data_columns`), in both lang
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from babel import Locale
@@ -102,10 +103,11 @@ SPECS: dict[str, tuple[str, str, str | None]] = {  # name -> (columns, key, pare
 }
 
 
-def tables(languages: tuple[str, ...]) -> dict[str, Table]:
+@cache  # every agreement's data file asks (read-only: the same tables each time)
+def tables(languages: tuple[str, ...]) -> Mapping[str, Table]:
     """Every published table for a site's languages, in publishing order."""
-    return {name: Table(name, _columns(languages, cols), tuple(key.split()), parent)
-            for name, (cols, key, parent) in SPECS.items()}
+    return MappingProxyType({name: Table(name, _columns(languages, cols), tuple(key.split()),
+                                         parent) for name, (cols, key, parent) in SPECS.items()})
 
 
 def describe(table: str, column: Column, lang: str) -> str:
