@@ -54,7 +54,7 @@ class IncrementalSession(Loading, Making, Publishing):
         self.store = Store(cache) if cache is not None else None
         self.recorder = Recorder()
         self.links = Known()  # what the last check of deep links found
-        self.fragments = Fragments(self.recorder)
+        self.fragments = Fragments(self.recorder, lasting)
         self.ledger = Ledger(str(paths.output))
         self.inputs: Inputs | None = None
         self.shard_tags: set[str] = set()

@@ -20,13 +20,16 @@ Owner = tuple[str, ...]
 
 
 class Fragments:
-    """Remembered values by owner, and what each owner's values read."""
+    """Remembered values by owner, and what each owner's values read.
 
-    def __init__(self, recorder: Recorder) -> None:
+    `lasting`: edits follow (the live preview), which forget the values of the owners
+    whose reads they changed: only then is it kept which owners read each record."""
+
+    def __init__(self, recorder: Recorder, lasting: bool = True) -> None:
         self.recorder = recorder
         self.values: dict[Owner, dict[Hashable, object]] = {}
         self.reads: dict[Owner, dict[Key, frozenset[str]]] = {}
-        self.readers: dict[Key, set[Owner]] = {}  # record -> owners whose values read it
+        self.readers: dict[Key, set[Owner]] | None = {} if lasting else None
         self._interned: dict[frozenset[str], frozenset[str]] = {}
 
     def get(self, owner: Owner, what: Hashable, compute: Callable[[], T]) -> T:
@@ -35,13 +38,20 @@ class Fragments:
         if held is not None and what in held:
             value = held[what]
         else:
-            self.recorder.push()
+            recorder = self.recorder
+            recorder.push()
             try:
                 value = compute()
             finally:
-                reads, owners = self.recorder.pop()
-            self._learn(owner, self.flatten(reads, owners))
-            self.values.setdefault(owner, {})[what] = value
+                reads, owners = recorder.pop()
+            if reads or owners:
+                self._learn(owner, self.flatten(reads, owners))
+            elif owner not in self.reads:
+                self.reads[owner] = {}
+            if held is None:
+                self.values[owner] = {what: value}
+            else:
+                held[what] = value
         self.recorder.use(owner)
         return value  # type: ignore[return-value]
 
@@ -61,34 +71,48 @@ class Fragments:
         return flat
 
     def _learn(self, owner: Owner, reads: Flat) -> None:
-        known = self.reads.setdefault(owner, {})
+        known = self.reads.get(owner)
+        if known is None:
+            known = self.reads[owner] = {}
+        interned, readers = self._interned, self.readers
         for key, fields in reads.items():
             before = known.get(key)
             merged = frozenset(fields) if before is None else before | fields
-            known[key] = self._interned.setdefault(merged, merged)
-            if before is None:
-                self.readers.setdefault(key, set()).add(owner)
+            known[key] = interned.setdefault(merged, merged)
+            if before is None and readers is not None:
+                found = readers.get(key)
+                if found is None:
+                    readers[key] = {owner}
+                else:
+                    found.add(owner)
 
     def forget(self, changed: dict[Key, set[str]]) -> None:
-        """Forget the values of every owner that read a field in `changed`."""
+        """Forget the values of every owner that read a field in `changed` (without the
+        index of readers, every value)."""
+        if self.readers is None:
+            self.clear()
+            return
         stale = {owner for key, fields in changed.items()
                  for owner in self.readers.get(key, ())
                  if not fields.isdisjoint(self.reads[owner][key])}
         for owner in stale:
-            self.values.pop(owner, None)
-            for key in self.reads.pop(owner):
-                self.readers[key].discard(owner)
+            self._drop(owner)
 
     def forget_family(self, family: str) -> None:
         """Forget the values of every owner of a family (say, what lists show of each
         agreement, once a build that no edit follows has made its lists)."""
         for owner in [o for o in self.values if o[-1] == family]:
-            self.values.pop(owner)
-            for key in self.reads.pop(owner, {}):
+            self._drop(owner)
+
+    def _drop(self, owner: Owner) -> None:
+        self.values.pop(owner, None)
+        for key in self.reads.pop(owner, {}):
+            if self.readers is not None:
                 self.readers[key].discard(owner)
 
     def clear(self) -> None:
         """Forget everything (templates, locales or code changed; or memory is wanted)."""
         self.values.clear()
         self.reads.clear()
-        self.readers.clear()
+        if self.readers is not None:
+            self.readers.clear()
