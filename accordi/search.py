@@ -29,10 +29,11 @@ import shutil
 import subprocess
 import tempfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
+from typing import NamedTuple
 
 from pagefind.service import get_executable
 
@@ -115,8 +116,16 @@ def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, l
     shutil.rmtree(work, ignore_errors=True)  # what a killed run left (the preview's folder)
     sweep_scratch()
     try:
-        with ThreadPoolExecutor(max(1, jobs)) as pool:
-            done = list(pool.map(lambda s: _index_shard(binary, site, work, s), shards))
+        # One thread links each shard's pages and moves each bundle into the site, so that
+        # the indexers go from one shard to the next without waiting for either.
+        with ThreadPoolExecutor(1) as helper, ThreadPoolExecutor(max(1, jobs)) as pool:
+            staged = [helper.submit(_stage, site, work, s) for s in shards]
+
+            def index(n: int) -> Future[list[str]]:
+                bundle, scratch = _index_shard(binary, staged[n].result(), shards[n])
+                return helper.submit(_move, bundle, scratch, site, shards[n])
+            moving = list(pool.map(index, range(len(shards))))
+            done = [m.result() for m in moving]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dict(zip(shards, done, strict=True))
@@ -158,10 +167,14 @@ def _scratch_for(need: int) -> Path | None:
         return None
 
 
-def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str]:
-    """Pagefind over one shard, run as its command-line program: it exits only once every
-    file is written (its Python service is stopped with a signal and can cut the last
-    writes)."""
+class Staged(NamedTuple):
+    """A shard's pages, linked into a tree of their own, and their size in bytes."""
+
+    pages: Path
+    size: int
+
+
+def _stage(site: Path, work: Path, shard: Shard) -> Staged:
     pages = work / shard.folder.replace("/", "-") / "pages"
     size = 0
     for rel in shard.pages:
@@ -172,19 +185,28 @@ def _index_shard(binary: Path, site: Path, work: Path, shard: Shard) -> list[str
         except OSError:
             shutil.copyfile(site / rel, target)
         size += target.stat().st_size
+    return Staged(pages, size)
+
+
+def _index_shard(binary: Path, staged: Staged, shard: Shard) -> tuple[Path, Path | None]:
+    """Pagefind over one shard's pages: its bundle, and the scratch folder that holds it
+    (None: the bundle is beside the pages)."""
     # A bundle is smaller than the pages it indexes (its text, compressed, and the index).
-    scratch = _scratch_for(size)
+    scratch = _scratch_for(staged.size)
+    bundle = (scratch or staged.pages.parent) / "bundle"
     try:
-        return _run_pagefind(binary, site, pages, (scratch or pages.parent) / "bundle", shard)
-    finally:
+        _run_pagefind(binary, staged.pages, bundle, shard)
+    except BaseException:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return bundle, scratch
 
 
-def _run_pagefind(binary: Path, site: Path, pages: Path, bundle: Path, shard: Shard
-                  ) -> list[str]:
-    """Index `pages` into `bundle`, then move the bundle's files to the shard's folder in
-    `site`: the files' paths inside `site`."""
+def _run_pagefind(binary: Path, pages: Path, bundle: Path, shard: Shard) -> None:
+    """Index `pages` into `bundle`, run as Pagefind's command-line program: it exits only
+    once every file is written (its Python service is stopped with a signal and can cut the
+    last writes)."""
     command = [str(binary), "--site", str(pages.resolve()), "--output-path",
                str(bundle.resolve()), "--quiet"]
     # A killed build must not leave Pagefind writing into a folder the next build deletes.
@@ -199,14 +221,22 @@ def _run_pagefind(binary: Path, site: Path, pages: Path, bundle: Path, shard: Sh
     # builds of the same content give the same bytes.
     entry_file.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":"),
                                      ensure_ascii=False), encoding="utf-8")
-    written = []
-    for path in sorted(bundle.rglob("*")):
-        if path.is_file():
-            rel = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
-            (site / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, site / rel)
-            written.append(rel)
-    return written
+
+
+def _move(bundle: Path, scratch: Path | None, site: Path, shard: Shard) -> list[str]:
+    """Move the bundle's files to the shard's folder in `site`: their paths inside `site`."""
+    try:
+        written = []
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                rel = f"{shard.folder}/{path.relative_to(bundle).as_posix()}"
+                (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(path, site / rel)
+                written.append(rel)
+        return written
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def update_in_place(site: Path, shards: list[Shard], indexed: dict[str, str]
