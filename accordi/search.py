@@ -122,7 +122,7 @@ def build_index(site: Path, shards: list[Shard], jobs: int = 1) -> dict[Shard, l
             staged = [helper.submit(_stage, site, work, s) for s in shards]
 
             def index(n: int) -> Future[list[str]]:
-                bundle, scratch = _index_shard(binary, staged[n].result(), shards[n])
+                bundle, scratch = _index_shard(binary, staged[n].result())
                 return helper.submit(_move, bundle, scratch, site, shards[n])
             moving = list(pool.map(index, range(len(shards))))
             done = [m.result() for m in moving]
@@ -188,14 +188,14 @@ def _stage(site: Path, work: Path, shard: Shard) -> Staged:
     return Staged(pages, size)
 
 
-def _index_shard(binary: Path, staged: Staged, shard: Shard) -> tuple[Path, Path | None]:
+def _index_shard(binary: Path, staged: Staged) -> tuple[Path, Path | None]:
     """Pagefind over one shard's pages: its bundle, and the scratch folder that holds it
     (None: the bundle is beside the pages)."""
     # A bundle is smaller than the pages it indexes (its text, compressed, and the index).
     scratch = _scratch_for(staged.size)
     bundle = (scratch or staged.pages.parent) / "bundle"
     try:
-        _run_pagefind(binary, staged.pages, bundle, shard)
+        _run_pagefind(binary, staged.pages, bundle)
     except BaseException:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -203,7 +203,7 @@ def _index_shard(binary: Path, staged: Staged, shard: Shard) -> tuple[Path, Path
     return bundle, scratch
 
 
-def _run_pagefind(binary: Path, pages: Path, bundle: Path, shard: Shard) -> None:
+def _run_pagefind(binary: Path, pages: Path, bundle: Path) -> None:
     """Index `pages` into `bundle`, run as Pagefind's command-line program: it exits only
     once every file is written (its Python service is stopped with a signal and can cut the
     last writes)."""

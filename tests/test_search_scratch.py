@@ -46,9 +46,9 @@ def _index(site: Path, target: Path, monkeypatch, scratch: Path) -> tuple[dict, 
     bundles = []
     real = search._run_pagefind
 
-    def spy(binary, pages, bundle, shard):
+    def spy(binary, pages, bundle):
         bundles.append(bundle)
-        return real(binary, pages, bundle, shard)
+        return real(binary, pages, bundle)
 
     monkeypatch.setattr(search, "_run_pagefind", spy)
     monkeypatch.setattr(search, "SCRATCH", scratch)
